@@ -1,0 +1,57 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+// Only rules Prettier cannot express. The one that matters most: pure modules (everything outside
+// src/node/) never import I/O built-ins; DESIGN.md "Layers and folders".
+const ioModules = [
+  'node:fs',
+  'node:fs/promises',
+  'node:net',
+  'node:tls',
+  'node:http',
+  'node:https',
+  'node:child_process',
+  'node:dgram',
+  'node:dns',
+  'node:process',
+  'fs',
+  'net',
+  'tls',
+  'http',
+  'https',
+  'child_process',
+];
+
+export default tseslint.config(
+  {
+    ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'docs/api/**', 'bench/native/build/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/node/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ioModules.map((name) => ({
+            name,
+            message: 'Pure modules do no I/O: move this to src/node/.',
+          })),
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'Pure modules never read process state.' },
+      ],
+    },
+  },
+);

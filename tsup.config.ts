@@ -1,0 +1,15 @@
+import { defineConfig } from 'tsup';
+
+// Two public entries: the pure root and the Node facade. `splitting: true` also for CJS, so the
+// two entries share one copy of `errors.ts` and `instanceof SepmError` works across subpaths
+// (see ../shared/reference/house-style.md, Part 4).
+export default defineConfig({
+  entry: { index: 'src/index.ts', node: 'src/node/index.ts' },
+  format: ['esm', 'cjs'],
+  dts: true,
+  splitting: true,
+  sourcemap: true,
+  clean: true,
+  target: 'node20',
+  platform: 'node',
+});
