@@ -1,1 +1,8 @@
-export {};
+/**
+ * Keystores: JKS, JCEKS, PKCS#12 and PEM, read into one format-neutral model
+ * ({@link Keystore}) and written back out, interoperable with keytool and OpenSSL.
+ *
+ * @module
+ */
+export * from './model.js';
+export { readJks, writeJks, type WriteJksOptions } from './jks.js';
