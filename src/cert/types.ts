@@ -16,4 +16,10 @@ export interface ServerIdentity {
   readonly privateKey: CryptoKey;
   /** The certificate chain, leaf first. */
   readonly chain: readonly X509Certificate[];
+  /**
+   * The WebCrypto provider that created {@link ServerIdentity.privateKey}, when it is not Node's
+   * built-in one (for example `@peculiar/webcrypto`): its keys can only be exported through it.
+   * Absent means Node's `crypto.webcrypto`.
+   */
+  readonly crypto?: Crypto;
 }
