@@ -6,3 +6,4 @@
  */
 export * from './model.js';
 export { readJks, writeJks, type WriteJksOptions } from './jks.js';
+export { readJceks } from './jceks.js';
