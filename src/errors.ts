@@ -43,6 +43,7 @@ export const ERROR_CODES = {
   ERR_PEM_MALFORMED: 'PEM data is malformed',
   ERR_PEM_UNSUPPORTED: 'PEM block type or encryption is not supported',
   ERR_PEM_DECRYPT_FAILED: 'PEM key could not be decrypted: wrong password or tampered data',
+  ERR_PEM_LIMIT_EXCEEDED: 'PEM data exceeds a configured limit',
   // certificate
   ERR_CERT_MALFORMED: 'certificate is malformed',
   ERR_CERT_IMPORT_RULES: 'server identity violates the certificate import rules',
