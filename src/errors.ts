@@ -63,6 +63,7 @@ export const ERROR_CODES = {
   ERR_SYLINK_BAD_CERTIFICATE: 'sylink.xml has an invalid certificate',
   ERR_SYLINK_MISSING_ELEMENT: 'sylink.xml lacks a required element or attribute',
   ERR_SYLINK_INVALID_VALUE: 'sylink.xml has an attribute value of the wrong form',
+  ERR_SYLINK_DUPLICATE_ELEMENT: 'sylink.xml has more than one of an element that may occur once',
   // manager (the Node facade)
   ERR_MANAGER_PORT_IN_USE: 'a manager port is already in use',
   ERR_MANAGER_SITE_EXISTS: 'a site already exists in this directory',
