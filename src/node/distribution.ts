@@ -1,0 +1,365 @@
+/**
+ * The manager side of the distribution protocol (docs/protocol.md): the published-policy store,
+ * the signed index, and the request handler mounted on the `client` (443) and `clientHttp` (8014)
+ * ports. Both ports serve the very same sealed bytes: the seal (signature + Twofish), not the
+ * channel, protects a policy.
+ *
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { Kcs } from '../kcs.js';
+import type { ServerIdentity } from '../cert/types.js';
+import { sealPolicy, signPolicy } from '../policy/index.js';
+import {
+  INDEX_FORMAT,
+  PATH_HELLO,
+  PATH_INDEX,
+  PATH_POLICY_PREFIX,
+  PATH_REGISTER,
+  PROTOCOL_VERSION,
+  encodeIndex,
+  encodeSignedIndexEnvelope,
+  etagOf,
+  ifNoneMatchHits,
+  isPolicyName,
+  sha256Hex,
+  type IndexEntry,
+} from './protocol.js';
+
+/** A policy as published by {@link PolicyStore.publish}. */
+export interface PublishedPolicy {
+  /** The policy name. */
+  readonly name: string;
+  /** Per-name serial: 1 on first publication, then +1 each time. */
+  readonly serial: number;
+  /** SHA-256 of the sealed bytes (lower-case hex). */
+  readonly sha256: string;
+  /** Length of the sealed bytes. */
+  readonly size: number;
+  /** The sealed bytes exactly as served. */
+  readonly sealed: Uint8Array;
+}
+
+interface StoredPolicy extends PublishedPolicy {
+  readonly body: Buffer;
+  readonly etag: string;
+}
+
+/** A registered client, as the manager remembers it (in memory). */
+export interface RegisteredClient {
+  readonly clientId: string;
+  readonly hostname: string | undefined;
+  readonly registeredAt: Date;
+}
+
+/** What the store needs from the site. */
+export interface StoreSite {
+  readonly identity: ServerIdentity;
+  readonly kcs: Kcs;
+  readonly domainId: string;
+}
+
+/**
+ * Published policies and the signed index over them. Each publication seals once; requests are
+ * answered from cached buffers, so a download costs no cryptography.
+ */
+export class PolicyStore {
+  readonly #site: StoreSite;
+  readonly #signatureFormat: 'raw' | 'cms';
+  readonly #policies = new Map<string, StoredPolicy>();
+  #serial = 0;
+  #index: { body: Buffer; etag: string } | undefined;
+  // Publications run one at a time so that index serials follow publication order.
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(site: StoreSite, signatureFormat: 'raw' | 'cms') {
+    this.#site = site;
+    this.#signatureFormat = signatureFormat;
+  }
+
+  /** The current signed index response body and its ETag (built on first use). */
+  async index(): Promise<{ body: Buffer; etag: string }> {
+    if (this.#index === undefined) {
+      await this.#enqueue(async () => {
+        if (this.#index === undefined) await this.#resign();
+      });
+    }
+    return this.#index!;
+  }
+
+  /** The cached index, if built. */
+  get cachedIndex(): { body: Buffer; etag: string } | undefined {
+    return this.#index;
+  }
+
+  /** A stored policy by name. */
+  get(name: string): StoredPolicy | undefined {
+    return this.#policies.get(name);
+  }
+
+  /** Every published policy, sorted by name. */
+  list(): PublishedPolicy[] {
+    return [...this.#policies.values()]
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map(({ name, serial, sha256, size, sealed }) => ({ name, serial, sha256, size, sealed }));
+  }
+
+  /** Seals `data` under `name` (once), then re-signs the index. */
+  publish(name: string, data: Uint8Array): Promise<PublishedPolicy> {
+    return this.#enqueue(async () => {
+      const sealed = await sealPolicy(data, { identity: this.#site.identity, kcs: this.#site.kcs });
+      const body = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
+      const sha256 = sha256Hex(body);
+      const serial = (this.#policies.get(name)?.serial ?? 0) + 1;
+      const stored: StoredPolicy = {
+        name,
+        serial,
+        sha256,
+        size: body.length,
+        sealed: new Uint8Array(body),
+        body,
+        etag: etagOf(sha256),
+      };
+      this.#policies.set(name, stored);
+      await this.#resign();
+      return { name, serial, sha256, size: body.length, sealed: stored.sealed };
+    });
+  }
+
+  /** Withdraws a policy; resolves to whether it existed. */
+  unpublish(name: string): Promise<boolean> {
+    return this.#enqueue(async () => {
+      const had = this.#policies.delete(name);
+      if (had) await this.#resign();
+      return had;
+    });
+  }
+
+  #enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task, task);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #resign(): Promise<void> {
+    const policies: IndexEntry[] = this.list().map(({ name, serial, sha256, size }) => ({
+      name,
+      serial,
+      sha256,
+      size,
+    }));
+    this.#serial += 1;
+    const bytes = encodeIndex({
+      format: INDEX_FORMAT,
+      version: PROTOCOL_VERSION,
+      domainId: this.#site.domainId,
+      serial: this.#serial,
+      issuedAt: new Date().toISOString(),
+      policies,
+    });
+    const signature = await signPolicy(bytes, this.#site.identity, {
+      format: this.#signatureFormat,
+    });
+    const env = encodeSignedIndexEnvelope(bytes, signature, this.#signatureFormat);
+    const body = Buffer.from(env.buffer, env.byteOffset, env.byteLength);
+    this.#index = { body, etag: etagOf(sha256Hex(body)) };
+  }
+}
+
+/** Options of {@link distributionHandler}. */
+export interface DistributionOptions {
+  readonly store: PolicyStore;
+  readonly domainId: string;
+  readonly clients: Map<string, RegisteredClient>;
+  readonly maxBodyBytes: number;
+  readonly maxClients: number;
+}
+
+const COMMON_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Cache-Control': 'no-cache',
+} as const;
+
+// Mozilla "intermediate": HSTS two years, only meaningful (and only sent) over TLS.
+const HSTS = 'max-age=63072000';
+
+function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: Buffer | string,
+  extra?: Record<string, string>,
+): void {
+  const headers: Record<string, string | number> = {
+    ...COMMON_HEADERS,
+    'Content-Type': type,
+    'Content-Length': typeof body === 'string' ? Buffer.byteLength(body) : body.length,
+    ...extra,
+  };
+  if ((req.socket as { encrypted?: boolean }).encrypted)
+    headers['Strict-Transport-Security'] = HSTS;
+  res.writeHead(status, headers);
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+function sendError(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  error: string,
+  extra?: Record<string, string>,
+): void {
+  send(req, res, status, 'application/json', JSON.stringify({ error }), extra);
+}
+
+function sendCached(
+  req: IncomingMessage,
+  res: ServerResponse,
+  type: string,
+  body: Buffer,
+  etag: string,
+): void {
+  if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
+    const headers: Record<string, string> = { ...COMMON_HEADERS, ETag: etag };
+    if ((req.socket as { encrypted?: boolean }).encrypted)
+      headers['Strict-Transport-Security'] = HSTS;
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
+  send(req, res, 200, type, body, { ETag: etag });
+}
+
+/**
+ * Reads a request body up to `max` bytes; resolves `undefined` (after answering 413) when the
+ * body is larger.
+ */
+export function readBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  max: number,
+): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > max) {
+        done = true;
+        sendError(req, res, 413, 'request body too large', { Connection: 'close' });
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!done) {
+        done = true;
+        resolve(Buffer.concat(chunks));
+      }
+    });
+    req.on('error', (e) => {
+      if (!done) {
+        done = true;
+        reject(e);
+      }
+    });
+  });
+}
+
+/**
+ * The default request handler of the `client` and `clientHttp` ports. Calls `next()` for paths
+ * that are not part of the protocol (404 by default).
+ */
+export function distributionHandler(options: DistributionOptions) {
+  const { store, domainId, clients, maxBodyBytes, maxClients } = options;
+  const policyTypes = 'application/octet-stream';
+  return async (req: IncomingMessage, res: ServerResponse, next: () => void): Promise<void> => {
+    const url = req.url ?? '';
+    const method = req.method ?? 'GET';
+    if (url === PATH_HELLO) {
+      if (method !== 'GET' && method !== 'HEAD')
+        return sendError(req, res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
+      return send(req, res, 200, 'text/plain; charset=utf-8', 'OK');
+    }
+    if (url === PATH_INDEX) {
+      if (method !== 'GET' && method !== 'HEAD')
+        return sendError(req, res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
+      const idx = store.cachedIndex ?? (await store.index());
+      return sendCached(req, res, 'application/json', idx.body, idx.etag);
+    }
+    if (url.startsWith(PATH_POLICY_PREFIX)) {
+      if (method !== 'GET' && method !== 'HEAD')
+        return sendError(req, res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
+      let name: string;
+      try {
+        name = decodeURIComponent(url.slice(PATH_POLICY_PREFIX.length));
+      } catch {
+        return sendError(req, res, 400, 'bad policy name');
+      }
+      if (!isPolicyName(name)) return sendError(req, res, 400, 'bad policy name');
+      const p = store.get(name);
+      if (p === undefined) return sendError(req, res, 404, 'no such policy');
+      return sendCached(req, res, policyTypes, p.body, p.etag);
+    }
+    if (url === PATH_REGISTER) {
+      if (method !== 'POST')
+        return sendError(req, res, 405, 'method not allowed', { Allow: 'POST' });
+      const body = await readBody(req, res, maxBodyBytes);
+      if (body === undefined) return;
+      let doc: unknown;
+      try {
+        doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+      } catch {
+        return sendError(req, res, 400, 'body is not UTF-8 JSON');
+      }
+      const d = doc as { domainId?: unknown; hostname?: unknown } | null;
+      if (typeof d !== 'object' || d === null || typeof d.domainId !== 'string') {
+        return sendError(req, res, 400, 'domainId is required');
+      }
+      if (d.hostname !== undefined && (typeof d.hostname !== 'string' || d.hostname.length > 255)) {
+        return sendError(req, res, 400, 'bad hostname');
+      }
+      if (d.domainId !== domainId) return sendError(req, res, 403, 'unknown domain');
+      if (clients.size >= maxClients)
+        return sendError(req, res, 503, 'client table is full', { 'Retry-After': '60' });
+      const clientId = randomBytes(16).toString('hex').toUpperCase();
+      clients.set(clientId, {
+        clientId,
+        hostname: d.hostname as string | undefined,
+        registeredAt: new Date(),
+      });
+      return send(req, res, 200, 'application/json', JSON.stringify({ clientId, domainId }));
+    }
+    next();
+  };
+}
+
+/** The fall-through answer of every port: 404 in JSON. */
+export function notFound(req: IncomingMessage, res: ServerResponse): void {
+  sendError(req, res, 404, 'not found');
+}
+
+/** Plain-text answer helper for the other ports' defaults. */
+export function sendText(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  text: string,
+): void {
+  send(req, res, status, 'text/plain; charset=utf-8', text);
+}
+
+/** JSON answer helper for the other ports' defaults. */
+export function sendJson(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+): void {
+  send(req, res, status, 'application/json', JSON.stringify(value));
+}
