@@ -80,9 +80,9 @@ export function runMctEntry(file: MctFile, entry: VectorEntry): MctResult {
   const tf = new Twofish(key);
   const encrypt = file === 'ECB_E_M' || file === 'CBC_E_M';
   const cbc = file.startsWith('CBC');
-  let cur = hex(encrypt ? f.PT! : f.CT!);
-  let prev = new Uint8Array(16);
-  let out = new Uint8Array(16);
+  let cur: Uint8Array = hex(encrypt ? f.PT! : f.CT!);
+  let prev: Uint8Array = new Uint8Array(16);
+  let out: Uint8Array = new Uint8Array(16);
   if (!cbc) {
     for (let j = 0; j < 10000; j++) {
       prev = out;
@@ -91,8 +91,8 @@ export function runMctEntry(file: MctFile, entry: VectorEntry): MctResult {
     }
   } else if (encrypt) {
     const iv = hex(f.IV!);
-    let cv = iv;
-    let ctPrev = new Uint8Array(16);
+    let cv: Uint8Array = iv;
+    let ctPrev: Uint8Array = new Uint8Array(16);
     for (let j = 0; j < 10000; j++) {
       const ib = cur.slice();
       xorInto(ib, cv);
@@ -103,7 +103,7 @@ export function runMctEntry(file: MctFile, entry: VectorEntry): MctResult {
       cv = out;
     }
   } else {
-    let cv = hex(f.IV!);
+    let cv: Uint8Array = hex(f.IV!);
     for (let j = 0; j < 10000; j++) {
       const pt = tf.decryptBlock(cur);
       xorInto(pt, cv);
