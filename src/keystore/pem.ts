@@ -1,0 +1,359 @@
+/**
+ * PEM keystores (RFC 7468): a bundle of keys and certificates read into the keystore model, and
+ * the model written back as PEM.
+ *
+ * Read: `CERTIFICATE` (and the old `X509 CERTIFICATE`), `TRUSTED CERTIFICATE` (OpenSSL's
+ * `X509_AUX`: the certificate is kept, the trust settings after it dropped), `PRIVATE KEY`
+ * (PKCS#8, RFC 5208 §5), `ENCRYPTED PRIVATE KEY` (RFC 5208 §6: PBES2 or PKCS#12 PBE),
+ * `RSA PRIVATE KEY` (PKCS#1, RFC 8017 appendix A.1.2) and `EC PRIVATE KEY` (SEC1, RFC 5915),
+ * both optionally with OpenSSL's legacy `Proc-Type`/`DEK-Info` encryption; parameter, public-key,
+ * CRL and request blocks are skipped. Every key becomes a `privateKey` entry whose chain is the
+ * certificate with the same public key followed by its issuers found in the bundle; the other
+ * certificates become `trustedCertificate` entries.
+ *
+ * Write: each private key as PKCS#8 `PRIVATE KEY`, or `ENCRYPTED PRIVATE KEY` (PBES2,
+ * PBKDF2-HMAC-SHA256, AES-256-CBC) when a password is given, followed by its chain; then each
+ * trusted certificate.
+ *
+ * @module
+ */
+import { createPrivateKey } from 'node:crypto';
+import { KeystoreError, PemError, isSepmError } from '../errors.js';
+import { aint, astring, copyBytes, type Bytes } from '../bytes.js';
+import {
+  DEFAULT_MAX_ITERATIONS,
+  DEFAULT_MAX_KEYSTORE_BYTES,
+  MAX_ITERATIONS_CAP,
+  type Keystore,
+  type KeystoreEntry,
+} from './model.js';
+import { TAG, expectTlv, expectWhole } from './der.js';
+import { assertKeystore } from './jks.js';
+import {
+  buildChain,
+  certMatchesKey,
+  parseCert,
+  pkcs8KeyObject,
+  type ParsedCert,
+} from './key_match.js';
+import { pemBlocks, pemText, toPem, type PemBlock } from './pem_codec.js';
+import { decryptLegacyPem } from './pem_legacy.js';
+import { decryptPkcs8, encryptPkcs8 } from './pbe/encrypted_pkcs8.js';
+
+/** Options of {@link readPem}. */
+export interface ReadPemOptions {
+  /** Password of encrypted keys (`ENCRYPTED PRIVATE KEY`, or legacy `DEK-Info` blocks). */
+  readonly password?: string;
+  /** Highest KDF iteration count accepted, checked before any KDF (default 200,000; at most 5,000,000). */
+  readonly maxIterations?: number;
+  /** Largest input accepted, in bytes or characters (default 16 MiB). */
+  readonly maxBytes?: number;
+}
+
+/** Options of {@link writePem}. */
+export interface WritePemOptions {
+  /** Encrypt each private key with this password (PBES2 / PBKDF2-HMAC-SHA256 / AES-256-CBC). */
+  readonly password?: string;
+  /** PBKDF2 iteration count when encrypting (default 10,000, keytool's PKCS#12 count). */
+  readonly iterations?: number;
+  /**
+   * Precede each key and trusted certificate with `friendlyName: <alias>` text, as
+   * `openssl pkcs12` output does, so that {@link readPem} restores the aliases (default false:
+   * plain RFC 7468 output).
+   */
+  readonly friendlyNames?: boolean;
+}
+
+/** Blocks that carry nothing the keystore model holds; skipped rather than refused. */
+const SKIPPED = new Set([
+  'EC PARAMETERS',
+  'PARAMETERS',
+  'DH PARAMETERS',
+  'PUBLIC KEY',
+  'RSA PUBLIC KEY',
+  'X509 CRL',
+  'CERTIFICATE REQUEST',
+  'NEW CERTIFICATE REQUEST',
+]);
+
+/** Maps a `KeystoreError` of the PKCS#8 decryptor onto the PEM family, keeping it as `cause`. */
+function toPemError(e: unknown): never {
+  if (e instanceof KeystoreError || (isSepmError(e) && e.code.startsWith('ERR_KEYSTORE_'))) {
+    const code = (e as KeystoreError).code;
+    if (code === 'ERR_KEYSTORE_KEY_UNRECOVERABLE')
+      throw new PemError('ERR_PEM_DECRYPT_FAILED', undefined, { cause: e });
+    if (code === 'ERR_KEYSTORE_UNSUPPORTED')
+      throw new PemError('ERR_PEM_UNSUPPORTED', (e as Error).message, { cause: e });
+    if (code === 'ERR_KEYSTORE_LIMIT_EXCEEDED')
+      throw new PemError('ERR_PEM_LIMIT_EXCEEDED', (e as Error).message, { cause: e });
+    throw new PemError('ERR_PEM_MALFORMED', (e as Error).message, { cause: e });
+  }
+  throw e;
+}
+
+/** Converts a traditional (PKCS#1 / SEC1) key to PKCS#8, or returns undefined when it is not one. */
+function traditionalToPkcs8(der: Uint8Array, type: 'pkcs1' | 'sec1'): Bytes | undefined {
+  try {
+    const key = createPrivateKey({
+      key: Buffer.from(der.buffer, der.byteOffset, der.byteLength),
+      format: 'der',
+      type,
+    });
+    if (type === 'pkcs1' && key.asymmetricKeyType !== 'rsa') return undefined;
+    return copyBytes(key.export({ type: 'pkcs8', format: 'der' }));
+  } catch {
+    return undefined;
+  }
+}
+
+function isPkcs8(der: Uint8Array): boolean {
+  try {
+    pkcs8KeyObject(der);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Decodes one key block to PKCS#8. */
+function blockKey(b: PemBlock, password: string | undefined, maxIterations: number): Bytes {
+  if (b.label === 'PRIVATE KEY' || b.label === 'ENCRYPTED PRIVATE KEY') {
+    if (b.headers.length > 0)
+      throw new PemError('ERR_PEM_MALFORMED', `PEM "${b.label}" block must not have headers`);
+    if (b.label === 'PRIVATE KEY') {
+      if (!isPkcs8(b.der))
+        throw new PemError(
+          'ERR_PEM_MALFORMED',
+          'PEM "PRIVATE KEY" is not a PKCS#8 key Node can parse',
+        );
+      return copyBytes(b.der);
+    }
+    if (password === undefined) {
+      throw new PemError(
+        'ERR_PEM_DECRYPT_FAILED',
+        'PEM "ENCRYPTED PRIVATE KEY" is encrypted and no password was given',
+      );
+    }
+    let pkcs8: Uint8Array;
+    try {
+      pkcs8 = decryptPkcs8(b.der, password, { maxIterations });
+    } catch (e) {
+      toPemError(e);
+    }
+    if (!isPkcs8(pkcs8))
+      throw new PemError('ERR_PEM_UNSUPPORTED', 'decrypted key is not a PKCS#8 key Node can parse');
+    return copyBytes(pkcs8);
+  }
+  const type = b.label === 'RSA PRIVATE KEY' ? 'pkcs1' : 'sec1';
+  if (b.headers.length > 0) {
+    let converted: Bytes | undefined;
+    const plain = decryptLegacyPem(
+      b.label,
+      b.headers,
+      b.der,
+      password,
+      (p) => (converted = traditionalToPkcs8(p, type)) !== undefined,
+    );
+    plain.fill(0);
+    return converted!;
+  }
+  const pkcs8 = traditionalToPkcs8(b.der, type);
+  if (pkcs8 === undefined)
+    throw new PemError(
+      'ERR_PEM_MALFORMED',
+      `PEM "${b.label}" is not a valid ${type === 'pkcs1' ? 'PKCS#1' : 'SEC1'} key`,
+    );
+  return pkcs8;
+}
+
+/** The certificate of a block: the whole DER, or the leading certificate of `TRUSTED CERTIFICATE`. */
+function blockCert(b: PemBlock): ParsedCert {
+  if (b.headers.length > 0)
+    throw new PemError('ERR_PEM_MALFORMED', `PEM "${b.label}" block must not have headers`);
+  let der: Uint8Array = b.der;
+  try {
+    if (b.label === 'TRUSTED CERTIFICATE') {
+      // X509_AUX: Certificate || X509_CERT_AUX (trust settings, alias); keep the certificate.
+      const cert = expectTlv(der, 0, TAG.SEQUENCE);
+      der = der.subarray(0, cert.end);
+    } else {
+      expectWhole(der, TAG.SEQUENCE);
+    }
+    return parseCert(copyBytes(der));
+  } catch (e) {
+    throw new PemError('ERR_PEM_MALFORMED', `PEM "${b.label}" is not a valid X.509 certificate`, {
+      cause: e,
+    });
+  }
+}
+
+/** Validated read options. */
+function resolveOptions(options: ReadPemOptions | undefined): {
+  password: string | undefined;
+  maxIterations: number;
+  maxBytes: number;
+} {
+  if (options !== undefined && (typeof options !== 'object' || options === null))
+    throw new TypeError('"options" expected an object');
+  const password =
+    options?.password === undefined ? undefined : astring(options.password, 'options.password');
+  const maxIterations = aint(
+    options?.maxIterations ?? DEFAULT_MAX_ITERATIONS,
+    'options.maxIterations',
+    1,
+    MAX_ITERATIONS_CAP,
+  );
+  const maxBytes = aint(
+    options?.maxBytes ?? DEFAULT_MAX_KEYSTORE_BYTES,
+    'options.maxBytes',
+    1,
+    2 ** 31 - 1,
+  );
+  return { password, maxIterations, maxBytes };
+}
+
+/**
+ * Reads a PEM file or bundle into a keystore (`format: 'pem'`). Keys are paired with the
+ * certificate whose public key matches and that certificate's issuers in the bundle; the other
+ * certificates become trusted-certificate entries. Aliases come from `friendlyName:` text before
+ * a block (as `openssl pkcs12` prints) or are generated: `key`, `key-2`, … and `cert-1`, ….
+ *
+ * @param text - PEM text (string or UTF-8 bytes); CRLF and text between blocks are fine.
+ * @param options - the password of encrypted keys, limits.
+ * @returns the keystore; PEM has no dates, so entries have none.
+ * @throws {@link PemError} `ERR_PEM_MALFORMED` (framing, base64, structure),
+ * `ERR_PEM_UNSUPPORTED` (a block type or cipher not handled), `ERR_PEM_DECRYPT_FAILED` (no or
+ * wrong password), `ERR_PEM_LIMIT_EXCEEDED` (size, iteration count).
+ *
+ * @example Read SEPM's server.crt and server.key
+ * ```ts
+ * const ks = readPem(readFileSync('server.key', 'utf8') + readFileSync('server.crt', 'utf8'));
+ * ```
+ */
+export function readPem(text: string | Uint8Array, options?: ReadPemOptions): Keystore {
+  const { password, maxIterations, maxBytes } = resolveOptions(options);
+  const size =
+    typeof text === 'string' ? text.length : text instanceof Uint8Array ? text.length : 0;
+  if (size > maxBytes)
+    throw new PemError(
+      'ERR_PEM_LIMIT_EXCEEDED',
+      `PEM input is ${size} long, above maxBytes ${maxBytes}`,
+    );
+  const blocks = pemBlocks(pemText(text));
+  const keys: { pkcs8: Bytes; name: string | undefined }[] = [];
+  const certs: { cert: ParsedCert; name: string | undefined }[] = [];
+  for (const b of blocks) {
+    switch (b.label) {
+      case 'CERTIFICATE':
+      case 'X509 CERTIFICATE':
+      case 'TRUSTED CERTIFICATE':
+        certs.push({ cert: blockCert(b), name: b.friendlyName });
+        break;
+      case 'PRIVATE KEY':
+      case 'ENCRYPTED PRIVATE KEY':
+      case 'RSA PRIVATE KEY':
+      case 'EC PRIVATE KEY':
+        keys.push({ pkcs8: blockKey(b, password, maxIterations), name: b.friendlyName });
+        break;
+      default:
+        if (!SKIPPED.has(b.label))
+          throw new PemError('ERR_PEM_UNSUPPORTED', `PEM block "${b.label}" is not supported`);
+    }
+  }
+  const pool = certs.map((c) => c.cert);
+  const used = new Set<ParsedCert>();
+  const entries: KeystoreEntry[] = [];
+  const aliases = new Set<string>();
+  const unique = (wanted: string | undefined, base: string, first: number): string => {
+    if (wanted !== undefined && wanted !== '' && !aliases.has(wanted)) {
+      aliases.add(wanted);
+      return wanted;
+    }
+    for (let n = first; ; n++) {
+      const a = n === 1 && base === 'key' ? 'key' : `${base}-${n}`;
+      if (!aliases.has(a)) {
+        aliases.add(a);
+        return a;
+      }
+    }
+  };
+  keys.forEach((k) => {
+    const keyObject = pkcs8KeyObject(k.pkcs8);
+    const leaf = pool.find((c) => certMatchesKey(c, keyObject));
+    const chain = leaf ? buildChain(leaf, pool) : [];
+    for (const c of chain) used.add(c);
+    const leafName = leaf ? certs.find((c) => c.cert === leaf)?.name : undefined;
+    entries.push({
+      kind: 'privateKey',
+      alias: unique(k.name ?? leafName, 'key', 1),
+      pkcs8: k.pkcs8,
+      chain: chain.map((c) => c.der),
+    });
+  });
+  certs.forEach((c) => {
+    if (used.has(c.cert)) return;
+    entries.push({
+      kind: 'trustedCertificate',
+      alias: unique(c.name, 'cert', 1),
+      certificate: c.cert.der,
+    });
+  });
+  return { format: 'pem', entries };
+}
+
+/** `friendlyName` text for an alias, when it is printable on one line. */
+function nameLine(alias: string, on: boolean): string {
+  return on && alias !== '' && !/[\x00-\x1f\x7f]/.test(alias)
+    ? `Bag Attributes\n    friendlyName: ${alias}\n`
+    : '';
+}
+
+/**
+ * Writes a keystore as PEM: for each private-key entry its key (PKCS#8, encrypted with PBES2 /
+ * AES-256-CBC when `options.password` is given) then its chain, leaf first; then each trusted
+ * certificate. Lines are 64 characters with LF ends (RFC 7468 §2).
+ *
+ * @param ks - the keystore.
+ * @param options - password, PBKDF2 iterations, friendlyName lines.
+ * @returns the PEM text.
+ * @throws {@link PemError} `ERR_PEM_UNSUPPORTED` for a secret-key entry (PEM has no form for one).
+ *
+ * @example SEPM's server.key and server.crt from a keystore
+ * ```ts
+ * const [entry] = ks.entries;
+ * writeFileSync('server.key', writePem({ format: 'pem', entries: [{ ...entry, chain: [] }] }));
+ * ```
+ */
+export function writePem(ks: Keystore, options: WritePemOptions = {}): string {
+  assertKeystore(ks);
+  const password =
+    options.password === undefined ? undefined : astring(options.password, 'options.password');
+  const names = options.friendlyNames === true;
+  let out = '';
+  for (const e of ks.entries) {
+    if (e.kind === 'secretKey') {
+      throw new PemError(
+        'ERR_PEM_UNSUPPORTED',
+        `PEM cannot hold the secret key ${JSON.stringify(e.alias)}`,
+      );
+    }
+    if (e.kind === 'trustedCertificate') {
+      out += nameLine(e.alias, names) + toPem('CERTIFICATE', e.certificate);
+      continue;
+    }
+    out += nameLine(e.alias, names);
+    out +=
+      password === undefined
+        ? toPem('PRIVATE KEY', e.pkcs8)
+        : toPem(
+            'ENCRYPTED PRIVATE KEY',
+            encryptPkcs8(
+              e.pkcs8,
+              password,
+              options.iterations === undefined ? {} : { iterations: options.iterations },
+            ),
+          );
+    for (const c of e.chain) out += toPem('CERTIFICATE', c);
+  }
+  return out;
+}
