@@ -301,9 +301,17 @@ export function readPem(text: string | Uint8Array, options?: ReadPemOptions): Ke
   return { format: 'pem', entries };
 }
 
+function hasControlChar(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
 /** `friendlyName` text for an alias, when it is printable on one line. */
 function nameLine(alias: string, on: boolean): string {
-  return on && alias !== '' && !/[\x00-\x1f\x7f]/.test(alias)
+  return on && alias !== '' && !hasControlChar(alias)
     ? `Bag Attributes\n    friendlyName: ${alias}\n`
     : '';
 }
