@@ -1,0 +1,200 @@
+/**
+ * Sealed policies: a policy encrypted with Twofish under the site key (`Kcs`) and signed with
+ * the manager's key, as SEPM managers protect the policies they host (KB 158445). The container
+ * is this library's own (see `sealed_format.ts` and `docs/formats.md`): encrypt-then-sign, and
+ * opening verifies the signature before it decrypts anything.
+ *
+ * @module
+ */
+import {
+  fromHex,
+  randomBytes as platformRandomBytes,
+  abytes,
+  aint,
+  equalBytes,
+  type Bytes,
+} from '../bytes.js';
+import { Kcs } from '../kcs.js';
+import { PolicyError } from '../errors.js';
+import { twofishCbc } from '../twofish/index.js';
+import { X509Certificate } from '../cert/x509.js';
+import { certificateFingerprint } from '../cert/fingerprint.js';
+import type { ServerIdentity } from '../cert/types.js';
+import { aidentity } from './sign.js';
+import { rsaVerify, signWithIdentity } from './rsa.js';
+import { rsaAnchors, type TrustAnchor } from './trust.js';
+import {
+  CT_LENGTH_OFFSET,
+  CT_OFFSET,
+  FINGERPRINT_LENGTH,
+  IV_OFFSET,
+  KCS_CHECK_OFFSET,
+  SEALED_MAGIC,
+  SEALED_OVERHEAD,
+  SEALED_VERSION,
+  parseSealed,
+} from './sealed_format.js';
+
+/** Default largest policy {@link openPolicy} accepts: 64 MiB of ciphertext. */
+export const DEFAULT_MAX_SEALED_POLICY_BYTES = 64 << 20;
+
+/** Largest policy {@link sealPolicy} writes (the ciphertext length field is 32 bits). */
+export const MAX_SEALED_POLICY_BYTES = 0xffff_ffff - 16;
+
+/** Options of {@link sealPolicy}. */
+export interface SealPolicyOptions {
+  /** The signer: the manager's RSA key and certificate. */
+  readonly identity: ServerIdentity;
+  /** The site key the policy is encrypted under. */
+  readonly kcs: Kcs;
+  /** Source of the random IV; default the platform CSPRNG. Inject only for test vectors. */
+  readonly randomBytes?: (length: number) => Uint8Array;
+  /** WebCrypto provider owning a foreign private key; default `identity.crypto`. */
+  readonly crypto?: Crypto;
+}
+
+/** Options of {@link openPolicy}. */
+export interface OpenPolicyOptions<T extends TrustAnchor = X509Certificate> {
+  /** The site key. */
+  readonly kcs: Kcs;
+  /** Trusted manager certificates; the signer is found among them by SHA-256 fingerprint. */
+  readonly trusted: readonly T[];
+  /** Largest ciphertext accepted, checked before anything else; default 64 MiB. */
+  readonly maxBytes?: number;
+}
+
+/** The result of {@link openPolicy}. */
+export interface OpenedPolicy<T extends TrustAnchor = X509Certificate> {
+  /** The policy bytes. */
+  readonly data: Bytes;
+  /** The entry of `trusted` that signed it. */
+  readonly signer: T;
+}
+
+/**
+ * Encrypts a policy under the site key, then signs the result with the manager's key.
+ *
+ * Layout (version 1): magic `SPOL`, version, flags, the Kcs check value, a random IV, the
+ * Twofish-CBC ciphertext (PKCS#7), the signer certificate's SHA-256 fingerprint, and an
+ * RSASSA-PKCS1-v1_5 / SHA-256 signature over everything before it. See `docs/formats.md`.
+ *
+ * @param data - the policy bytes.
+ * @param options - `identity`, `kcs`, and `randomBytes` / `crypto` (rarely needed).
+ * @returns the sealed policy.
+ * @throws {@link PolicyError} `ERR_POLICY_UNSUPPORTED_ALGORITHM` when the identity key is not RSA
+ *   (2048 to 8192 bits).
+ * @throws TypeError / RangeError for bad arguments.
+ *
+ * @example Publish a policy the clients of the site can open
+ * ```ts
+ * const sealed = await sealPolicy(policy, { identity, kcs });
+ * const { data } = await openPolicy(sealed, { kcs, trusted: [identity.certificate] });
+ * ```
+ */
+export async function sealPolicy(data: Uint8Array, options: SealPolicyOptions): Promise<Bytes> {
+  abytes(data, 'data');
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('"options" expected { identity, kcs }');
+  const { identity, kcs } = options;
+  aidentity(identity, 'options.identity');
+  if (!(kcs instanceof Kcs)) throw new TypeError('"options.kcs" expected a Kcs');
+  if (data.length > MAX_SEALED_POLICY_BYTES) {
+    throw new RangeError(`"data" is longer than ${MAX_SEALED_POLICY_BYTES} bytes`);
+  }
+  const rng = options.randomBytes ?? platformRandomBytes;
+  if (typeof rng !== 'function') throw new TypeError('"options.randomBytes" expected a function');
+  const iv = abytes(rng(16), 'randomBytes(16)', 16);
+
+  const ciphertext = twofishCbc(kcs.bytes, iv).encrypt(data);
+  const n = ciphertext.length;
+  const signed = new Uint8Array(SEALED_OVERHEAD + n);
+  signed.set(SEALED_MAGIC, 0);
+  signed[4] = SEALED_VERSION;
+  signed[5] = 0;
+  signed.set(fromHex(kcs.fingerprint())!, KCS_CHECK_OFFSET);
+  signed.set(iv, IV_OFFSET);
+  const view = new DataView(signed.buffer);
+  view.setUint32(CT_LENGTH_OFFSET, n);
+  signed.set(ciphertext, CT_OFFSET);
+  signed.set(certificateFingerprint(identity.certificate), CT_OFFSET + n);
+  const sigLengthAt = CT_OFFSET + n + FINGERPRINT_LENGTH;
+
+  // The signature length is part of what is signed, so it must be known first: the modulus size.
+  const anchors = rsaAnchors([identity.certificate], 'options.identity.certificate');
+  const size = anchors[0]?.size;
+  if (size === undefined || size < 256 || size > 1024) {
+    throw new PolicyError(
+      'ERR_POLICY_UNSUPPORTED_ALGORITHM',
+      'sealed policies need an RSA key of 2048 to 8192 bits',
+    );
+  }
+  view.setUint16(sigLengthAt, size);
+  const signature = await signWithIdentity(identity, signed, options.crypto);
+  if (signature.length !== size) {
+    throw new PolicyError(
+      'ERR_POLICY_UNSUPPORTED_ALGORITHM',
+      'identity private key does not match its certificate (signature length)',
+    );
+  }
+  const out = new Uint8Array(signed.length + size);
+  out.set(signed, 0);
+  out.set(signature, signed.length);
+  return out;
+}
+
+/**
+ * Opens a sealed policy: checks every length, finds the signer among `trusted` by certificate
+ * fingerprint, verifies the signature, and only then decrypts.
+ *
+ * @param sealed - the sealed policy bytes.
+ * @param options - `kcs`, `trusted`, `maxBytes`.
+ * @returns `{ data, signer }`.
+ * @throws {@link PolicyError}, in this order of checks:
+ *   `ERR_POLICY_MALFORMED` (bad magic, version, flags or lengths; truncated; trailing bytes;
+ *   over `maxBytes`), `ERR_POLICY_UNTRUSTED_SIGNER` (fingerprint of no trusted certificate),
+ *   `ERR_POLICY_SIGNATURE_INVALID`, and last `ERR_POLICY_DECRYPT_FAILED` (one fixed message: a
+ *   wrong Kcs or bad padding), which can only happen after the signature passed.
+ * @throws TypeError / RangeError for bad arguments.
+ */
+export async function openPolicy<T extends TrustAnchor = X509Certificate>(
+  sealed: Uint8Array,
+  options: OpenPolicyOptions<T>,
+): Promise<OpenedPolicy<T>> {
+  abytes(sealed, 'sealed');
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('"options" expected { kcs, trusted }');
+  const { kcs } = options;
+  if (!(kcs instanceof Kcs)) throw new TypeError('"options.kcs" expected a Kcs');
+  const max = aint(
+    options.maxBytes ?? DEFAULT_MAX_SEALED_POLICY_BYTES,
+    'options.maxBytes',
+    16,
+    MAX_SEALED_POLICY_BYTES + 16,
+  );
+  const anchors = rsaAnchors(options.trusted, 'options.trusted');
+
+  const parts = parseSealed(sealed, max);
+  const anchor = anchors.find(
+    (a) =>
+      a.certificate !== undefined &&
+      equalBytes(certificateFingerprint(a.certificate), parts.fingerprint),
+  );
+  if (anchor === undefined) throw new PolicyError('ERR_POLICY_UNTRUSTED_SIGNER');
+  if (
+    anchor.size !== parts.signature.length ||
+    !rsaVerify(anchor.key, parts.signed, parts.signature)
+  ) {
+    throw new PolicyError('ERR_POLICY_SIGNATURE_INVALID');
+  }
+
+  // Authentic from here on. A wrong Kcs is caught by the check value (and, failing that, by the
+  // padding); both give the same fixed error.
+  let data: Bytes;
+  try {
+    if (!equalBytes(fromHex(kcs.fingerprint())!, parts.kcsCheck)) throw new Error('kcs');
+    data = twofishCbc(kcs.bytes, parts.iv).decrypt(parts.ciphertext);
+  } catch {
+    throw new PolicyError('ERR_POLICY_DECRYPT_FAILED');
+  }
+  return { data, signer: anchor.anchor };
+}
