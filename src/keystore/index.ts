@@ -9,3 +9,10 @@ export { readJks, writeJks, type WriteJksOptions } from './jks.js';
 export { readJceks } from './jceks.js';
 export { pemBlocks, toPem, type PemBlock } from './pem_codec.js';
 export { readPem, writePem, type ReadPemOptions, type WritePemOptions } from './pem.js';
+export { detectKeystoreFormat } from './detect.js';
+export {
+  identityFromKeystore,
+  keystoreFromIdentity,
+  type IdentityFromKeystoreOptions,
+  type KeystoreFromIdentityOptions,
+} from './identity.js';
