@@ -1,0 +1,528 @@
+/**
+ * `buildSylink`: a {@link Sylink} to the text of a `sylink.xml`, as SEPM writes it: UTF-8 with
+ * the XML declaration, attributes in alphabetical order, two-space indentation of the known
+ * elements; unknown elements, attributes, comments and text written back where they were.
+ *
+ * The document is assembled as a DOM with `xmlbuilder2` and serialised with its well-formedness
+ * checks on (`end({ wellFormed: true })`: invalid names, characters outside the XML `Char`
+ * production, `--` in comments and `]]>` in CDATA throw). Nodes are created through the DOM
+ * methods, never through `xmlbuilder2`'s `create(string)`/`ele(string)`, which sniff their
+ * argument and would parse a value starting with `<`, `{` or `---` as XML, JSON or YAML
+ * (security-notes.md, section 1).
+ *
+ * Escaping is done here, because `xmlbuilder2` 4.0.3 leaves an `&` alone when it is followed by
+ * something that looks like a reference (`&amp;`, `&#10;`; its `nonEntityAmpersandRegex`), so the
+ * value `&lt;` would come back as `<`, and it writes tab, newline and carriage return raw, which
+ * a parser then normalises (XML 1.0 §3.3.3 in attributes, §2.11 for CR in text). Every `&`
+ * becomes `&amp;` first, then those characters become character references; the serialiser
+ * escapes `<`, `>` and `"` itself.
+ *
+ * @module
+ */
+import { create } from 'xmlbuilder2';
+import { Kcs } from '../kcs.js';
+import { encodeCertificateText } from './certificate.js';
+import { EXTRA, arrange } from './layout.js';
+import {
+  SYLINK_ELEMENTS as E,
+  type ElementExtras,
+  type ServerList,
+  type ServerPriorityBlock,
+  type Sylink,
+  type SylinkServer,
+  type SylinkCertificate,
+  type XmlNode,
+} from './model.js';
+import {
+  CERTIFICATE_NAME_ATTRIBUTE,
+  COMMUNICATION_ATTRIBUTES,
+  KCS_ATTRIBUTE,
+  NAME_ATTRIBUTES,
+  REGISTER_CLIENT_ATTRIBUTES,
+  ROOT_ATTRIBUTES,
+  SERVER_ATTRIBUTES,
+  type AttributeSpec,
+} from './values.js';
+
+const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+const INDENT = '  ';
+
+/** In-scope namespace bindings: prefix (`''` for the default) to URI. */
+type Scope = ReadonlyMap<string, string>;
+
+/** A child to write: gets the parent DOM element, its scope and depth. */
+type Child = (parent: Element, scope: Scope, depth: number) => void;
+
+/**
+ * Writes a `sylink.xml`.
+ *
+ * Typed fields win over anything in the `xml` extras: a known attribute is written from its
+ * typed value (with the raw text kept in `xml.raw` if that text still means the same value),
+ * and known attribute names found in `xml.attributes` are ignored. The `Kcs` is always written
+ * as 32 upper-case hex digits, `Certificate` content as one line of base64 DER.
+ *
+ * @param sylink - a model from {@link parseSylink} or {@link createSylink}, possibly edited.
+ * @returns the document, UTF-8 ready (encode with `TextEncoder`), ending with a newline.
+ * @throws TypeError or RangeError naming the field when the model is not writable: a missing
+ *   or wrongly typed field, a value outside its form (for example a port of 70000), or text that
+ *   cannot appear in well-formed XML (for example U+0000 or an invalid element name).
+ *
+ * @example Change the heartbeat and write the file back
+ * ```ts
+ * const sylink = parseSylink(bytes);
+ * const xml = buildSylink({ ...sylink, communication: { ...sylink.communication, pushHeartbeatSeconds: 600 } });
+ * ```
+ */
+export function buildSylink(sylink: Sylink): string {
+  if (typeof sylink !== 'object' || sylink === null)
+    throw new TypeError('"sylink" expected an object');
+  if (typeof sylink.domainId !== 'string') throw new TypeError('"sylink.domainId" expected string');
+  if (sylink.nameSpace !== undefined && typeof sylink.nameSpace !== 'string') {
+    throw new TypeError('"sylink.nameSpace" expected string');
+  }
+  if (!(sylink.kcs instanceof Kcs)) throw new TypeError('"sylink.kcs" expected a Kcs');
+  if (!Array.isArray(sylink.serverLists))
+    throw new TypeError('"sylink.serverLists" expected an array');
+  if (!Array.isArray(sylink.certificates))
+    throw new TypeError('"sylink.certificates" expected an array');
+
+  const builder = create({ version: '1.0', encoding: 'UTF-8' });
+  const doc = builder.node as unknown as Document;
+  try {
+    const xml = sylink.xml ?? {};
+    for (const node of xml.prolog ?? []) doc.appendChild(rawNode(doc, node, new Map()));
+    const rootAttrs: Record<string, string> = {
+      [ROOT_ATTRIBUTES.domainId]: sylink.domainId,
+      ...(sylink.nameSpace !== undefined ? { [ROOT_ATTRIBUTES.nameSpace]: sylink.nameSpace } : {}),
+    };
+    const w = new DomWriter(doc);
+    const commConf: Child = (parent, scope, depth) => w.commConf(sylink, parent, scope, depth);
+    w.known(
+      doc,
+      E.root,
+      rootAttrs,
+      Object.values(ROOT_ATTRIBUTES),
+      xml,
+      'sylink',
+      [E.commConf],
+      { [E.commConf]: [commConf] },
+      new Map(),
+      0,
+    );
+    for (const node of xml.epilog ?? []) doc.appendChild(rawNode(doc, node, new Map()));
+    const out = builder.end({ wellFormed: true });
+    // A line break after the declaration and at the end, as text editors and SEPM's sample have.
+    return `${out.replace(/^(<\?xml[^>]*\?>)/, '$1\n')}\n`;
+  } catch (cause) {
+    if (cause instanceof TypeError || cause instanceof RangeError) throw cause;
+    throw new RangeError(
+      `sylink model cannot be written as well-formed XML: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
+  }
+}
+
+class DomWriter {
+  readonly #doc: Document;
+
+  constructor(doc: Document) {
+    this.#doc = doc;
+  }
+
+  commConf(sylink: Sylink, parent: Element, scope: Scope, depth: number): void {
+    const xml = sylink.xml ?? {};
+    const comm = sylink.communication ?? {};
+    const acsAttrs = {
+      ...typedAttributes(
+        comm as Record<string, unknown>,
+        COMMUNICATION_ATTRIBUTES,
+        comm.xml,
+        'sylink.communication',
+      ),
+      [KCS_ATTRIBUTE]: sylink.kcs.toString(),
+    };
+    const acs: Child = (p, s, d) =>
+      this.known(
+        p,
+        E.communication,
+        acsAttrs,
+        [...names(COMMUNICATION_ATTRIBUTES), KCS_ATTRIBUTE],
+        comm.xml,
+        'sylink.communication',
+        [],
+        {},
+        s,
+        d,
+      );
+    const lists = sylink.serverLists.map(
+      (list, i): Child =>
+        (p, s, d) =>
+          this.serverList(list, `sylink.serverLists[${i}]`, p, s, d),
+    );
+    const certs = sylink.certificates.map(
+      (c, i): Child =>
+        (p, s) =>
+          this.certificate(c, `sylink.certificates[${i}]`, p, s),
+    );
+    const certList: Child[] =
+      certs.length > 0 || xml.certificateList !== undefined
+        ? [
+            (p, s, d) =>
+              this.known(
+                p,
+                E.certificateList,
+                {},
+                [],
+                xml.certificateList,
+                'sylink.xml.certificateList',
+                [E.certificate],
+                { [E.certificate]: certs },
+                s,
+                d,
+              ),
+          ]
+        : [];
+    const rc = sylink.registerClient;
+    const register: Child[] =
+      rc === undefined
+        ? []
+        : [
+            (p, s, d) => {
+              const attrs = typedAttributes(
+                rc as Record<string, unknown>,
+                REGISTER_CLIENT_ATTRIBUTES,
+                rc.xml,
+                'sylink.registerClient',
+              );
+              this.known(
+                p,
+                E.registerClient,
+                attrs,
+                names(REGISTER_CLIENT_ATTRIBUTES),
+                rc.xml,
+                'sylink.registerClient',
+                [],
+                {},
+                s,
+                d,
+              );
+            },
+          ];
+    this.known(
+      parent,
+      E.commConf,
+      {},
+      [],
+      xml.commConf,
+      'sylink.xml.commConf',
+      [E.communication, E.serverList, E.certificateList, E.registerClient],
+      {
+        [E.communication]: [acs],
+        [E.serverList]: lists,
+        [E.certificateList]: certList,
+        [E.registerClient]: register,
+      },
+      scope,
+      depth,
+    );
+  }
+
+  serverList(list: ServerList, label: string, parent: Element, scope: Scope, depth: number): void {
+    const attrs = typedAttributes(list, NAME_ATTRIBUTES, list?.xml, label);
+    const blocks = arrayOf(list.blocks, `${label}.blocks`).map(
+      (block, j): Child =>
+        (p, s, d) =>
+          this.block(block, `${label}.blocks[${j}]`, p, s, d),
+    );
+    this.known(
+      parent,
+      E.serverList,
+      attrs,
+      names(NAME_ATTRIBUTES),
+      list.xml,
+      label,
+      [E.block],
+      { [E.block]: blocks },
+      scope,
+      depth,
+    );
+  }
+
+  block(
+    block: ServerPriorityBlock,
+    label: string,
+    parent: Element,
+    scope: Scope,
+    depth: number,
+  ): void {
+    const attrs = typedAttributes(block, NAME_ATTRIBUTES, block?.xml, label);
+    const servers = arrayOf(block.servers, `${label}.servers`).map(
+      (server, k): Child =>
+        (p, s, d) =>
+          this.server(server, `${label}.servers[${k}]`, p, s, d),
+    );
+    this.known(
+      parent,
+      E.block,
+      attrs,
+      names(NAME_ATTRIBUTES),
+      block.xml,
+      label,
+      [E.server],
+      { [E.server]: servers },
+      scope,
+      depth,
+    );
+  }
+
+  server(server: SylinkServer, label: string, parent: Element, scope: Scope, depth: number): void {
+    if (typeof server?.address !== 'string')
+      throw new TypeError(`"${label}.address" expected string`);
+    const attrs = typedAttributes(server, SERVER_ATTRIBUTES, server.xml, label);
+    this.known(
+      parent,
+      E.server,
+      attrs,
+      names(SERVER_ATTRIBUTES),
+      server.xml,
+      label,
+      [],
+      {},
+      scope,
+      depth,
+    );
+  }
+
+  certificate(c: SylinkCertificate, label: string, parent: Element, scope: Scope): void {
+    if (typeof c?.name !== 'string') throw new TypeError(`"${label}.name" expected string`);
+    const raw = c.certificate as { rawData?: unknown } | undefined;
+    if (!(raw?.rawData instanceof ArrayBuffer))
+      throw new TypeError(`"${label}.certificate" expected an X509Certificate`);
+    const attrs = {
+      ...unknownAttributes(c.xml, [CERTIFICATE_NAME_ATTRIBUTE]),
+      [CERTIFICATE_NAME_ATTRIBUTE]: c.name,
+    };
+    const [el, inner] = this.element(E.certificate, attrs, scope, label);
+    parent.appendChild(el);
+    el.appendChild(this.#doc.createTextNode(escapeText(encodeCertificateText(c.certificate))));
+    for (const node of c.xml?.children ?? []) el.appendChild(rawNode(this.#doc, node, inner));
+  }
+
+  /**
+   * Writes one known element: its attributes (sorted), then its known children and extras
+   * interleaved per the recorded order, indented unless a text extra would absorb the
+   * indentation.
+   */
+  known(
+    parent: Node,
+    name: string,
+    typed: Record<string, string>,
+    owned: readonly string[],
+    xml: ElementExtras | undefined,
+    label: string,
+    kinds: readonly string[],
+    children: Readonly<Record<string, readonly Child[]>>,
+    scope: Scope,
+    depth: number,
+  ): Element {
+    const attrs = { ...unknownAttributes(xml, owned), ...typed };
+    const [el, inner] = this.element(name, attrs, scope, label);
+    parent.appendChild(el);
+    const extras = xml?.children ?? [];
+    if (!Array.isArray(extras)) throw new TypeError(`"${label}.xml.children" expected an array`);
+    const counts: Record<string, number> = { [EXTRA]: extras.length };
+    for (const k of kinds) counts[k] = children[k]?.length ?? 0;
+    const sequence = arrange(xml?.order, kinds, counts);
+    const indent = !extras.some((n) => n.type === 'text');
+    for (const [kind, index] of sequence) {
+      if (indent) el.appendChild(this.#doc.createTextNode(`\n${INDENT.repeat(depth + 1)}`));
+      if (kind === EXTRA) el.appendChild(rawNode(this.#doc, extras[index]!, inner));
+      else children[kind]![index]!(el, inner, depth + 1);
+    }
+    if (indent && sequence.length > 0)
+      el.appendChild(this.#doc.createTextNode(`\n${INDENT.repeat(depth)}`));
+    return el;
+  }
+
+  element(
+    name: string,
+    attrs: Readonly<Record<string, string>>,
+    scope: Scope,
+    label: string,
+  ): [Element, Scope] {
+    return createElement(this.#doc, name, attrs, scope, label);
+  }
+}
+
+/** The known attributes of one element from its typed fields, validated. */
+function typedAttributes(
+  obj: object,
+  specs: readonly AttributeSpec[],
+  xml: ElementExtras | undefined,
+  label: string,
+): Record<string, string> {
+  if (typeof obj !== 'object' || obj === null) throw new TypeError(`"${label}" expected an object`);
+  const out: Record<string, string> = {};
+  for (const { attr, key, codec } of specs) {
+    const value = (obj as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    const format = codec.format as (v: unknown) => string;
+    const parse = codec.parse as (s: string) => unknown;
+    const canonical = safeFormat(format, value);
+    if (canonical === undefined || parse(canonical) !== value) {
+      throw new RangeError(`"${label}.${key}" expected ${codec.form}, got ${describe(value)}`);
+    }
+    const raw = xml?.raw?.[attr];
+    out[attr] = typeof raw === 'string' && parse(raw) === value ? raw : canonical;
+  }
+  return out;
+}
+
+function safeFormat(format: (v: unknown) => string, value: unknown): string | undefined {
+  try {
+    const s = format(value);
+    return typeof s === 'string' ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? 'a string' : `${typeof value} ${String(value)}`;
+}
+
+function arrayOf<T>(value: readonly T[], label: string): readonly T[] {
+  if (!Array.isArray(value)) throw new TypeError(`"${label}" expected an array`);
+  return value;
+}
+
+function names(specs: readonly AttributeSpec[]): string[] {
+  return specs.map((s) => s.attr);
+}
+
+/** `xml.attributes` without names the typed fields own. */
+function unknownAttributes(
+  xml: ElementExtras | undefined,
+  owned: readonly string[],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  const attrs = xml?.attributes;
+  if (attrs === undefined) return out;
+  for (const name of Object.keys(attrs)) {
+    if (owned.includes(name)) continue;
+    const value = attrs[name];
+    if (typeof value !== 'string')
+      throw new TypeError(`attribute "${name}" expected a string value`);
+    // Own property even for "__proto__".
+    Object.defineProperty(out, name, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
+}
+
+/**
+ * Creates an element with its attributes in alphabetical order, resolving namespace prefixes
+ * from the `xmlns` attributes in scope (XML Namespaces 1.0 §6).
+ */
+function createElement(
+  doc: Document,
+  name: string,
+  attrs: Readonly<Record<string, string>>,
+  scope: Scope,
+  label: string,
+): [Element, Scope] {
+  const names = Object.keys(attrs).sort();
+  let inner: Map<string, string> | undefined;
+  for (const a of names) {
+    if (a === 'xmlns' || a.startsWith('xmlns:')) {
+      inner ??= new Map(scope);
+      inner.set(a === 'xmlns' ? '' : a.slice(6), attrs[a]!);
+    }
+  }
+  const s: Scope = inner ?? scope;
+  const el = doc.createElementNS(resolve(s, prefixOf(name), true, label, name), name);
+  for (const a of names) {
+    const value = escapeAttribute(attrs[a]!);
+    if (a === 'xmlns') {
+      // An empty default namespace ("undeclaring") is written by the serialiser when needed;
+      // xmlbuilder2 refuses it as an explicit attribute.
+      if (attrs[a] !== '') el.setAttributeNS(XMLNS_NS, a, value);
+    } else if (a.startsWith('xmlns:')) el.setAttributeNS(XMLNS_NS, a, value);
+    else if (a.startsWith('xml:')) el.setAttributeNS(XML_NS, a, value);
+    else {
+      const prefix = prefixOf(a);
+      // XML Namespaces 1.0 §6.2: unprefixed attributes are in no namespace.
+      el.setAttributeNS(prefix === '' ? null : resolve(s, prefix, false, label, a), a, value);
+    }
+  }
+  return [el, s];
+}
+
+function prefixOf(qname: string): string {
+  const colon = qname.indexOf(':');
+  return colon < 0 ? '' : qname.slice(0, colon);
+}
+
+function resolve(
+  scope: Scope,
+  prefix: string,
+  element: boolean,
+  label: string,
+  name: string,
+): string | null {
+  if (prefix === 'xml') return XML_NS;
+  const uri = scope.get(prefix);
+  if (prefix === '') return element && uri !== undefined && uri !== '' ? uri : null;
+  if (uri === undefined || uri === '')
+    throw new RangeError(`"${label}": prefix of "${name}" is not declared`);
+  return uri;
+}
+
+/** A kept node, recreated in `doc`. */
+function rawNode(doc: Document, node: XmlNode, scope: Scope): Node {
+  switch (node?.type) {
+    case 'element': {
+      const [el, inner] = createElement(
+        doc,
+        node.name,
+        node.attributes,
+        scope,
+        `element <${node.name}>`,
+      );
+      for (const child of node.children) el.appendChild(rawNode(doc, child, inner));
+      return el;
+    }
+    case 'text':
+      return doc.createTextNode(escapeText(node.text));
+    case 'cdata':
+      return doc.createCDATASection(node.text);
+    case 'comment':
+      return doc.createComment(node.text);
+    case 'pi':
+      return doc.createProcessingInstruction(node.target, node.body);
+    default:
+      throw new TypeError(
+        `unknown XML node type ${JSON.stringify((node as { type?: unknown })?.type)}`,
+      );
+  }
+}
+
+// See the module comment: "&" first, so that the references added next stay references.
+function escapeAttribute(value: string): string {
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/\t/g, '&#9;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\r/g, '&#13;');
+}
+
+function escapeText(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/\r/g, '&#13;');
+}

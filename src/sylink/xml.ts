@@ -1,0 +1,206 @@
+/**
+ * A strict, bounded XML reader: `saxes` events into a small tree of {@link XmlNode}s.
+ *
+ * Why saxes (`../shared/reference/security-notes.md` section 1): it is a conforming
+ * non-validating XML 1.0 + Namespaces parser that never expands or fetches anything, is
+ * iterative (no recursion on depth) and linear in time. It refuses `&#0;`, bare `&`, duplicate
+ * attributes (also after namespace resolution), two roots, mismatched tags and undefined
+ * entities by itself; this module adds what saxes leaves to its caller:
+ * - any DOCTYPE is refused before saxes reads its internal subset (so no entity declaration,
+ *   external identifier or parameter entity is ever looked at), with `ondoctype` as a backstop;
+ * - caps on depth, element count, attributes per element, attribute and text length, each
+ *   checked as soon as saxes reports the item, so a hostile file stops early;
+ * - the XML declaration's `encoding` is checked against the detected encoding.
+ * No error listener is registered, so saxes throws at the first well-formedness error.
+ *
+ * @module
+ */
+import { SaxesParser, type SaxesTagNS } from 'saxes';
+import { SylinkError } from '../errors.js';
+import { checkDeclaredEncoding, type DetectedEncoding } from './decode.js';
+import type { XmlElement, XmlNode } from './model.js';
+
+/** Limits of {@link readXmlTree}. */
+export interface XmlLimits {
+  readonly maxDepth: number;
+  readonly maxElements: number;
+  readonly maxAttributes: number;
+  readonly maxAttributeLength: number;
+  readonly maxTextLength: number;
+}
+
+/** A 1-based position in the decoded text. */
+export interface Position {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** The tree of one document. */
+export interface XmlTree {
+  readonly root: XmlElement;
+  readonly prolog: XmlNode[];
+  readonly epilog: XmlNode[];
+  /** Where each element's start tag is, for the model layer's error messages. */
+  readonly positions: WeakMap<XmlElement, Position>;
+}
+
+interface MutableElement {
+  type: 'element';
+  name: string;
+  attributes: Record<string, string>;
+  children: XmlNode[];
+}
+
+/**
+ * Parses `text` into a tree.
+ *
+ * @throws {@link SylinkError} `ERR_SYLINK_MALFORMED`, `ERR_SYLINK_DTD_FORBIDDEN`,
+ *   `ERR_SYLINK_LIMIT_EXCEEDED` or `ERR_SYLINK_ENCODING`, with line and column.
+ */
+export function readXmlTree(text: string, encoding: DetectedEncoding, limits: XmlLimits): XmlTree {
+  const doctypeAt = findPrologDoctype(text);
+  if (doctypeAt >= 0) {
+    throw new SylinkError('ERR_SYLINK_DTD_FORBIDDEN', undefined, lineColumn(text, doctypeAt));
+  }
+
+  const parser = new SaxesParser({ xmlns: true, position: true });
+  const here = (): Position => ({ line: parser.line, column: parser.column + 1 });
+  const limit = (what: string): never => {
+    throw new SylinkError('ERR_SYLINK_LIMIT_EXCEEDED', `sylink.xml exceeds ${what}`, here());
+  };
+
+  const positions = new WeakMap<XmlElement, Position>();
+  const stack: MutableElement[] = [];
+  const prolog: XmlNode[] = [];
+  const epilog: XmlNode[] = [];
+  let root: MutableElement | undefined;
+  let elements = 0;
+  let attributes = 0;
+  let tagStart: Position = { line: 1, column: 1 };
+
+  const append = (node: XmlNode): void => {
+    const parent = stack[stack.length - 1];
+    if (parent !== undefined) {
+      const last = parent.children[parent.children.length - 1];
+      // Keep one text node per run of character data whatever chunks the parser reports.
+      if (node.type === 'text' && last?.type === 'text') {
+        parent.children[parent.children.length - 1] = { type: 'text', text: last.text + node.text };
+      } else parent.children.push(node);
+    } else if (node.type === 'comment' || node.type === 'pi') {
+      (root === undefined ? prolog : epilog).push(node);
+    }
+    // Text outside the root can only be whitespace here (saxes refuses anything else).
+  };
+
+  parser.on('xmldecl', (decl) => {
+    const problem = checkDeclaredEncoding(decl.encoding, encoding);
+    if (problem !== undefined) throw new SylinkError('ERR_SYLINK_ENCODING', problem, here());
+  });
+  parser.on('doctype', () => {
+    throw new SylinkError('ERR_SYLINK_DTD_FORBIDDEN', undefined, here());
+  });
+  parser.on('opentagstart', () => {
+    if (stack.length + 1 > limits.maxDepth) limit(`maxDepth (${limits.maxDepth})`);
+    if (++elements > limits.maxElements) limit(`maxElements (${limits.maxElements})`);
+    attributes = 0;
+    tagStart = { line: parser.line, column: Math.max(1, parser.column) };
+  });
+  parser.on('attribute', (attr) => {
+    if (++attributes > limits.maxAttributes) limit(`maxAttributes (${limits.maxAttributes})`);
+    if (attr.value.length > limits.maxAttributeLength) {
+      limit(`maxAttributeLength (${limits.maxAttributeLength})`);
+    }
+  });
+  parser.on('opentag', (tag: SaxesTagNS) => {
+    const attrs: Record<string, string> = Object.create(null) as Record<string, string>;
+    for (const name of Object.keys(tag.attributes)) attrs[name] = tag.attributes[name]!.value;
+    const el: MutableElement = { type: 'element', name: tag.name, attributes: attrs, children: [] };
+    positions.set(el, tagStart);
+    if (stack.length === 0) root = el;
+    else stack[stack.length - 1]!.children.push(el);
+    stack.push(el);
+  });
+  parser.on('closetag', () => {
+    stack.pop();
+  });
+  parser.on('text', (t) => {
+    if (t.length > limits.maxTextLength) limit(`maxTextLength (${limits.maxTextLength})`);
+    append({ type: 'text', text: t });
+  });
+  parser.on('cdata', (t) => {
+    if (t.length > limits.maxTextLength) limit(`maxTextLength (${limits.maxTextLength})`);
+    append({ type: 'cdata', text: t });
+  });
+  parser.on('comment', (t) => {
+    if (t.length > limits.maxTextLength) limit(`maxTextLength (${limits.maxTextLength})`);
+    append({ type: 'comment', text: t });
+  });
+  parser.on('processinginstruction', (pi) => {
+    if (pi.body.length > limits.maxTextLength) limit(`maxTextLength (${limits.maxTextLength})`);
+    append({ type: 'pi', target: pi.target, body: pi.body });
+  });
+
+  try {
+    parser.write(text).close();
+  } catch (cause) {
+    if (cause instanceof SylinkError) throw cause;
+    throw malformed(text, parser.position, here(), cause);
+  }
+  if (root === undefined) {
+    throw new SylinkError('ERR_SYLINK_MALFORMED', 'sylink.xml has no root element', here());
+  }
+  return { root, prolog, epilog, positions };
+}
+
+// saxes reports a DOCTYPE or ENTITY in the wrong place as a syntax error; name it for what it is.
+function malformed(text: string, position: number, at: Position, cause: unknown): SylinkError {
+  const lt = text.lastIndexOf('<', Math.min(position, text.length - 1));
+  if (lt >= 0 && /^<!(?:DOCTYPE|ENTITY)/.test(text.slice(lt, lt + 9))) {
+    return new SylinkError('ERR_SYLINK_DTD_FORBIDDEN', undefined, { ...at, cause });
+  }
+  const detail = (cause instanceof Error ? cause.message : String(cause)).replace(/^\d+:\d+: /, '');
+  const clipped = detail.length > 120 ? `${detail.slice(0, 120)}…` : detail;
+  return new SylinkError('ERR_SYLINK_MALFORMED', `sylink.xml is not well-formed XML: ${clipped}`, {
+    ...at,
+    cause,
+  });
+}
+
+/**
+ * Index of a `<!DOCTYPE` in the prolog, or -1. XML 1.0 §2.8: the document type declaration can
+ * only follow the XML declaration, comments, PIs and white space, so skipping exactly those
+ * finds every well-placed one without false positives inside comments or CDATA (a misplaced one
+ * is a well-formedness error that saxes reports).
+ */
+function findPrologDoctype(text: string): number {
+  let i = 0;
+  for (;;) {
+    while (
+      i < text.length &&
+      (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')
+    )
+      i++;
+    if (text.startsWith('<?', i)) {
+      const end = text.indexOf('?>', i + 2);
+      if (end < 0) return -1;
+      i = end + 2;
+    } else if (text.startsWith('<!--', i)) {
+      const end = text.indexOf('-->', i + 4);
+      if (end < 0) return -1;
+      i = end + 3;
+    } else {
+      return text.startsWith('<!DOCTYPE', i) ? i : -1;
+    }
+  }
+}
+
+/** 1-based line and column of `index` in `text` (columns count UTF-16 code units). */
+export function lineColumn(text: string, index: number): Position {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: index - lineStart + 1 };
+}
