@@ -10,7 +10,8 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+import type { OctetString } from '@peculiar/asn1-schema';
+import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate, Time } from '@peculiar/asn1-x509';
 import {
   ContentInfo,

@@ -17,7 +17,7 @@ import {
 import { Kcs } from '../kcs.js';
 import { PolicyError } from '../errors.js';
 import { twofishCbc } from '../twofish/index.js';
-import { X509Certificate } from '../cert/x509.js';
+import type { X509Certificate } from '../cert/x509.js';
 import { certificateFingerprint } from '../cert/fingerprint.js';
 import type { ServerIdentity } from '../cert/types.js';
 import { aidentity } from './sign.js';
