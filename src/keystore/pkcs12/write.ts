@@ -1,0 +1,254 @@
+/**
+ * PKCS#12 writer (RFC 7292) with two profiles:
+ *
+ * - `modern` (default): JDK 17 keytool's defaults (keystore-formats.md §5.2). Keys as
+ *   `pkcs8ShroudedKeyBag`s in a plain `data` safe, encrypted with PBES2 / PBKDF2-HMAC-SHA256 /
+ *   AES-256-CBC (20-byte salts, explicit keyLength); certificates in an `encryptedData` safe with the
+ *   same scheme; HMAC-SHA256 MAC keyed through the PKCS#12 KDF; 10,000 iterations everywhere.
+ * - `legacy`: for consumers that predate PBES2 (Windows before 2016/Server 2016 1709, Java before
+ *   8u301/11.0.12, OpenSSL 1.0): pbeWithSHAAnd3-KeyTripleDES-CBC for key bags and the certificate
+ *   safe, HMAC-SHA1 MAC. Not RC2-40, which OpenSSL `-legacy` writes but which is broken.
+ *
+ * Attributes follow Java so keytool lists what we mean: friendlyName (the alias) and localKeyId on
+ * each key bag and its leaf certificate; chain CA certificates without attributes; trusted
+ * certificates with friendlyName and Oracle's trusted attribute; secret keys as Java's secretBag.
+ *
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import { ContentInfo, EncryptedContent, EncryptedContentInfo } from '@peculiar/asn1-cms';
+import {
+  AuthenticatedSafe,
+  CertBag,
+  PFX,
+  PKCS12Attribute,
+  SafeBag,
+  SafeContents,
+  SecretBag,
+} from '@peculiar/asn1-pfx';
+import { EncryptedData, EncryptedPrivateKeyInfo, PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
+import { OctetString } from '@peculiar/asn1-schema';
+import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
+import { aint, astring, randomBytes, toHex, utf8, type Bytes } from '../../bytes.js';
+import { MAX_ITERATIONS_CAP, type Keystore } from '../model.js';
+import { serializeAsn } from '../pbe/asn1.js';
+import { pbes2Encrypt, pkcs12PbeEncrypt } from '../pbe/pbe.js';
+import { friendlyNameAttribute, localKeyIdAttribute, trustedAttribute } from './attributes.js';
+import { computeMac } from './mac.js';
+import * as oid from './oids.js';
+import { CmsEncryptedData } from './schemas.js';
+import { secretKeyAlgorithmOid } from './secret_keys.js';
+
+/** Options of {@link writePkcs12}. */
+export interface WritePkcs12Options {
+  /** `'modern'` (default: JDK 17 keytool's algorithms) or `'legacy'` (3DES + SHA-1 MAC). */
+  readonly profile?: 'modern' | 'legacy';
+  /** KDF iterations for keys and the certificate safe (default 10,000; 1,000 to 5,000,000). */
+  readonly iterations?: number;
+  /** MAC KDF iterations (default: `iterations`; 1,000 to 5,000,000). */
+  readonly macIterations?: number;
+}
+
+/** keytool 17's iteration count for keys, certificates and the MAC. */
+export const DEFAULT_PKCS12_ITERATIONS = 10_000;
+
+interface Encryptor {
+  (data: Uint8Array): { algorithm: AlgorithmIdentifier; ciphertext: Bytes };
+}
+
+function bag(bagId: string, value: Uint8Array, attributes: PKCS12Attribute[]): SafeBag {
+  return new SafeBag({
+    bagId,
+    bagValue: value.slice().buffer,
+    bagAttributes: attributes.length > 0 ? attributes : undefined,
+  });
+}
+
+function dataContentInfo(content: Uint8Array): ContentInfo {
+  return new ContentInfo({
+    contentType: oid.OID_DATA,
+    content: serializeAsn(new OctetString(content)).buffer,
+  });
+}
+
+/** A localKeyId for an entry that has none: Java's `"Time <ms>"` when dated, else random. */
+function makeLocalKeyId(date: Date | undefined, used: Set<string>): Bytes {
+  let id: Bytes =
+    date !== undefined && !Number.isNaN(date.getTime())
+      ? utf8(`Time ${date.getTime()}`)
+      : randomBytes(20);
+  if (used.has(toHex(id))) id = randomBytes(20);
+  return id;
+}
+
+/**
+ * Writes a keystore as PKCS#12 (RFC 7292). Readable by OpenSSL 3 (`-legacy` not needed for either
+ * profile) and by keytool 17, which lists private keys as PrivateKeyEntry with their chains, trusted
+ * certificates as trustedCertEntry and secret keys as SecretKeyEntry.
+ *
+ * One password protects the MAC, the certificate safe and every key, as Java and OpenSSL expect.
+ * JDK 17 cannot open PBES2 files whose password is not ASCII (JDK 25 can); `legacy` files have no
+ * such limit. Aliases are written as given (Java lower-cases them on load); two entries whose
+ * aliases differ only in case are refused, since Java would merge them. Private keys with an
+ * empty chain are written but Java needs a certificate to list them.
+ *
+ * @param ks - the keystore (any format's model).
+ * @param password - the store password.
+ * @param options - `profile`, `iterations`, `macIterations`.
+ * @returns the `.p12` bytes (DER).
+ * @throws TypeError / RangeError for bad arguments, duplicate aliases, or a secret-key algorithm
+ *   without a known OID.
+ */
+export function writePkcs12(
+  ks: Keystore,
+  password: string,
+  options: WritePkcs12Options = {},
+): Uint8Array {
+  astring(password, 'password');
+  if (
+    ks === null ||
+    typeof ks !== 'object' ||
+    !Array.isArray((ks as { entries?: unknown }).entries)
+  ) {
+    throw new TypeError('"ks" expected a Keystore with an entries array');
+  }
+  const profile = options.profile ?? 'modern';
+  if (profile !== 'modern' && profile !== 'legacy') {
+    throw new RangeError(`"options.profile" expected 'modern' or 'legacy', got ${String(profile)}`);
+  }
+  const iterations = aint(
+    options.iterations ?? DEFAULT_PKCS12_ITERATIONS,
+    'options.iterations',
+    1000,
+    MAX_ITERATIONS_CAP,
+  );
+  const macIterations = aint(
+    options.macIterations ?? iterations,
+    'options.macIterations',
+    1000,
+    MAX_ITERATIONS_CAP,
+  );
+
+  const encrypt: Encryptor =
+    profile === 'modern'
+      ? (data) =>
+          pbes2Encrypt(data, password, {
+            iterations,
+            saltLength: 20,
+            prf: 'sha256',
+            cipher: 'aes-256-cbc',
+          })
+      : (data) =>
+          pkcs12PbeEncrypt(data, password, { iterations, saltLength: 20, scheme: 'sha1-3des' });
+  const shroud = (plain: Uint8Array): Bytes => {
+    const { algorithm, ciphertext } = encrypt(plain);
+    return serializeAsn(
+      new EncryptedPrivateKeyInfo({
+        encryptionAlgorithm: algorithm,
+        encryptedData: new EncryptedData(ciphertext),
+      }),
+    );
+  };
+
+  const aliases = new Set<string>();
+  const usedIds = new Set<string>();
+  const keyBags: SafeBag[] = [];
+  const certBags: SafeBag[] = [];
+  const caWritten = new Set<string>();
+  const certBag = (der: Uint8Array, attrs: PKCS12Attribute[]): SafeBag => {
+    const cb = new CertBag({
+      certId: oid.OID_X509_CERTIFICATE,
+      certValue: serializeAsn(new OctetString(der)).buffer,
+    });
+    return bag(oid.OID_CERT_BAG, serializeAsn(cb), attrs);
+  };
+
+  ks.entries.forEach((entry, i) => {
+    const label = `ks.entries[${i}]`;
+    astring(entry.alias, `${label}.alias`);
+    const lower = entry.alias.toLowerCase();
+    if (aliases.has(lower)) {
+      throw new RangeError(
+        `"${label}.alias" duplicates another alias ignoring case: ${JSON.stringify(entry.alias)}`,
+      );
+    }
+    aliases.add(lower);
+    const name = friendlyNameAttribute(entry.alias);
+    if (entry.kind === 'privateKey') {
+      const id = entry.localKeyId ?? makeLocalKeyId(entry.date, usedIds);
+      usedIds.add(toHex(id));
+      keyBags.push(
+        bag(oid.OID_SHROUDED_KEY_BAG, shroud(entry.pkcs8), [name, localKeyIdAttribute(id)]),
+      );
+      entry.chain.forEach((der, j) => {
+        if (j === 0) {
+          certBags.push(
+            certBag(der, [friendlyNameAttribute(entry.alias), localKeyIdAttribute(id)]),
+          );
+          return;
+        }
+        const hex = createHash('sha256').update(der).digest('hex');
+        if (caWritten.has(hex)) return;
+        caWritten.add(hex);
+        certBags.push(certBag(der, []));
+      });
+    } else if (entry.kind === 'trustedCertificate') {
+      certBags.push(certBag(entry.certificate, [name, trustedAttribute()]));
+    } else if (entry.kind === 'secretKey') {
+      const algOid = secretKeyAlgorithmOid(entry.algorithm);
+      if (algOid === undefined) {
+        throw new RangeError(
+          `"${label}.algorithm" has no known OID: ${JSON.stringify(entry.algorithm)}`,
+        );
+      }
+      // Java's secret-key "PKCS#8": { 0, AlgorithmIdentifier { oid, NULL }, OCTET STRING key }.
+      const info = new PrivateKeyInfo({
+        version: 0,
+        privateKeyAlgorithm: new AlgorithmIdentifier({ algorithm: algOid, parameters: null }),
+      });
+      info.privateKey = new OctetString(entry.key) as PrivateKeyInfo['privateKey'];
+      const plain = serializeAsn(info);
+      const sb = new SecretBag({
+        secretTypeId: oid.OID_SHROUDED_KEY_BAG,
+        secretValue: serializeAsn(new OctetString(shroud(plain))).buffer,
+      });
+      plain.fill(0);
+      const id = makeLocalKeyId(entry.date, usedIds);
+      usedIds.add(toHex(id));
+      keyBags.push(bag(oid.OID_SECRET_BAG, serializeAsn(sb), [name, localKeyIdAttribute(id)]));
+    } else {
+      throw new TypeError(`"${label}.kind" is not a known entry kind`);
+    }
+  });
+
+  // keytool's layout: keys in a plain data safe (they are already shrouded), then certificates
+  // in a password-encrypted safe.
+  const safes: ContentInfo[] = [];
+  if (keyBags.length > 0) safes.push(dataContentInfo(serializeAsn(new SafeContents(keyBags))));
+  if (certBags.length > 0) {
+    const { algorithm, ciphertext } = encrypt(serializeAsn(new SafeContents(certBags)));
+    const ed = new CmsEncryptedData({
+      version: 0,
+      encryptedContentInfo: new EncryptedContentInfo({
+        contentType: oid.OID_DATA,
+        contentEncryptionAlgorithm: algorithm,
+        encryptedContent: new EncryptedContent({ value: new OctetString(ciphertext) }),
+      }),
+    });
+    safes.push(
+      new ContentInfo({ contentType: oid.OID_ENCRYPTED_DATA, content: serializeAsn(ed).buffer }),
+    );
+  }
+  const authSafeContent = serializeAsn(new AuthenticatedSafe(safes));
+  const pfx = new PFX({
+    version: 3,
+    authSafe: dataContentInfo(authSafeContent),
+    macData: computeMac(
+      authSafeContent,
+      password,
+      profile === 'modern' ? 'sha256' : 'sha1',
+      macIterations,
+    ),
+  });
+  return serializeAsn(pfx);
+}
