@@ -10,15 +10,9 @@
  * @module
  */
 import { X509Certificate } from 'node:crypto';
-import { ContentInfo } from '@peculiar/asn1-cms';
-import {
-  AuthenticatedSafe,
-  CertBag,
-  PFX,
-  SafeBag,
-  SafeContents,
-  SecretBag,
-} from '@peculiar/asn1-pfx';
+import type { ContentInfo } from '@peculiar/asn1-cms';
+import type { SafeBag } from '@peculiar/asn1-pfx';
+import { AuthenticatedSafe, CertBag, PFX, SafeContents, SecretBag } from '@peculiar/asn1-pfx';
 import { EncryptedPrivateKeyInfo, PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import { OctetString } from '@peculiar/asn1-schema';
 import { KeystoreError } from '../../errors.js';

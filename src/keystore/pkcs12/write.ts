@@ -17,11 +17,11 @@
  */
 import { createHash } from 'node:crypto';
 import { ContentInfo, EncryptedContent, EncryptedContentInfo } from '@peculiar/asn1-cms';
+import type { PKCS12Attribute } from '@peculiar/asn1-pfx';
 import {
   AuthenticatedSafe,
   CertBag,
   PFX,
-  PKCS12Attribute,
   SafeBag,
   SafeContents,
   SecretBag,
