@@ -24,6 +24,7 @@ import {
   type RegisteredClient,
 } from './distribution.js';
 import { isPolicyName } from './protocol.js';
+import type { Sylink, SylinkServer, ServerPriorityBlock } from '../sylink/model.js';
 
 /** The five manager ports, by role. */
 export type PortName = 'client' | 'clientHttp' | 'manager' | 'reporting' | 'webServices';
@@ -125,6 +126,8 @@ export interface ManagerOptions {
   readonly site: ManagerSite;
   /** Address to bind every port to (default `'127.0.0.1'`). */
   readonly host?: string;
+  /** Address clients use to reach this manager, for {@link Manager.sylink} (default `host`). */
+  readonly publicAddress?: string;
   /** Port numbers by role; 0 picks a free port. Defaults: {@link DEFAULT_PORTS}. */
   readonly ports?: Partial<Record<PortName, number>>;
   /** User request listeners by port; see {@link ManagerHandler}. */
@@ -164,6 +167,15 @@ export interface Manager {
   unpublishPolicy(name: string): Promise<boolean>;
   /** Published policies, sorted by name. */
   policies(): PublishedPolicy[];
+  /**
+   * The sylink clients of this manager need: domain id, Kcs, the site's certificate list, and a
+   * server list with this manager (priority 1, its bound ports) then the peers. With
+   * `protocol: 'http'` the entries carry only `HttpPort` (an HTTP 8014 list, KB 187099); by
+   * default they carry `HttpsPort` and `HttpPort`, and clients use HTTPS.
+   *
+   * @throws Error before `listen()` when a configured port is 0 (the real port is not known yet).
+   */
+  sylink(options?: { protocol?: 'https' | 'http' }): Sylink;
   /** Clients registered since start. */
   readonly clients: ReadonlyMap<string, RegisteredClient>;
   /** The domain id. */
@@ -471,6 +483,60 @@ export function createManager(options: ManagerOptions): Manager {
     },
     policies() {
       return store.list();
+    },
+    sylink(opts = {}) {
+      const protocol = opts.protocol ?? 'https';
+      const portOf = (name: PortName): number => {
+        const p = addresses[name]?.port ?? ports[name];
+        if (p === 0) throw new Error('manager.sylink(): ports are not known before listen()');
+        return p;
+      };
+      const address = options.publicAddress ?? host;
+      const entry = (
+        addr: string,
+        https: number | undefined,
+        http: number | undefined,
+      ): SylinkServer =>
+        protocol === 'http'
+          ? { address: addr, httpPort: http ?? 8014, verifySignatures: true }
+          : {
+              address: addr,
+              httpsPort: https ?? 443,
+              ...(http !== undefined ? { httpPort: http } : {}),
+              verifySignatures: true,
+            };
+      const byPriority = new Map<number, SylinkServer[]>();
+      byPriority.set(1, [entry(address, portOf('client'), portOf('clientHttp'))]);
+      for (const peer of options.peers ?? []) {
+        if (protocol === 'http' && peer.httpPort === undefined) continue;
+        const pr = peer.priority ?? 2;
+        byPriority.set(pr, [
+          ...(byPriority.get(pr) ?? []),
+          entry(peer.address, peer.httpsPort, peer.httpPort),
+        ]);
+      }
+      const blocks: ServerPriorityBlock[] = [...byPriority.keys()]
+        .sort((a, b) => a - b)
+        .map((pr) => ({ name: `Priority${pr}`, servers: byPriority.get(pr)! }));
+      const certs = site.certificates ?? [site.identity.certificate];
+      return {
+        domainId: site.domainId,
+        nameSpace: 'rpc',
+        kcs: site.kcs,
+        communication: {
+          alwaysConnect: true,
+          mode: 'PULL',
+          pullHeartbeatSeconds: 300,
+          pushHeartbeatSeconds: 300,
+          randomizationEnabled: true,
+          randomizationRange: 300,
+        },
+        serverLists: [{ name: 'Default Management Server List', blocks }],
+        certificates: certs.map((certificate, i) => ({
+          name: i === 0 ? address : `${address} (${i + 1})`,
+          certificate,
+        })),
+      };
     },
     clients,
     domainId: site.domainId,

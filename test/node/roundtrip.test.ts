@@ -1,0 +1,81 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { Kcs } from '../../src/kcs.js';
+import { isSepmError } from '../../src/errors.js';
+import { createManager, type Manager, type ManagerSite } from '../../src/node/manager.js';
+import { createClient } from '../../src/node/client.js';
+import { interimIdentity } from './interim_identity.js';
+
+const ALL_ZERO = { client: 0, clientHttp: 0, manager: 0, reporting: 0, webServices: 0 };
+
+describe('manager -> client round trip', () => {
+  let site: ManagerSite;
+  let manager: Manager;
+  beforeAll(async () => {
+    site = { identity: await interimIdentity(), kcs: Kcs.generate(), domainId: 'EF'.repeat(16) };
+    manager = createManager({ site, ports: ALL_ZERO });
+    await manager.listen();
+  });
+  afterAll(() => manager.close());
+
+  for (const protocol of ['https', 'http'] as const) {
+    it(`over ${protocol}`, async () => {
+      const client = createClient({ sylink: manager.sylink({ protocol }), connectTimeoutMs: 2000 });
+      try {
+        const hello = await client.hello();
+        expect(hello.protocol).toBe(protocol);
+        const reg = await client.register();
+        expect(reg.clientId).toMatch(/^[0-9A-F]{32}$/);
+        expect(manager.clients.has(reg.clientId)).toBe(true);
+        const a = randomBytes(70000);
+        await manager.publishPolicy(`A-${protocol}`, a);
+        const hb1 = await client.heartbeat();
+        const mine = hb1.policies.find((p) => p.name === `A-${protocol}`)!;
+        expect(Buffer.from(mine.data).equals(a)).toBe(true);
+        expect(mine.changed).toBe(true);
+        expect(mine.serial).toBe(1);
+        expect(
+          Buffer.from(mine.signer.rawData).equals(Buffer.from(site.identity.certificate.rawData)),
+        ).toBe(true);
+        const hb2 = await client.heartbeat();
+        expect(hb2.updated).toEqual([]);
+        expect(hb2.indexSerial).toBeGreaterThanOrEqual(hb1.indexSerial);
+        const b = randomBytes(100);
+        await manager.publishPolicy(`A-${protocol}`, b);
+        const hb3 = await client.heartbeat();
+        expect(hb3.updated.map((p) => [p.name, p.serial])).toEqual([[`A-${protocol}`, 2]]);
+        expect(Buffer.from(hb3.updated[0]!.data).equals(b)).toBe(true);
+        await manager.unpublishPolicy(`A-${protocol}`);
+        const hb4 = await client.heartbeat();
+        expect(hb4.removed).toEqual([`A-${protocol}`]);
+      } finally {
+        client.close();
+      }
+    });
+  }
+
+  it('refuses a manager whose certificate is not in the sylink', async () => {
+    const other = createManager({
+      site: { ...site, identity: await interimIdentity() },
+      ports: ALL_ZERO,
+    });
+    await other.listen();
+    try {
+      const client = createClient({
+        sylink: { ...other.sylink(), certificates: manager.sylink().certificates },
+      });
+      const err = await client.heartbeat().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      client.close();
+      expect(isSepmError(err)).toBe(true);
+      expect((err as { code: string }).code).toBe('ERR_MANAGER_UNREACHABLE');
+      expect(((err as Error).cause as { code: string }).code).toBe(
+        'ERR_MANAGER_CERTIFICATE_UNTRUSTED',
+      );
+    } finally {
+      await other.close();
+    }
+  });
+});
