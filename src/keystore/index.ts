@@ -16,3 +16,5 @@ export {
   type IdentityFromKeystoreOptions,
   type KeystoreFromIdentityOptions,
 } from './identity.js';
+export { readKeystore, writeKeystore, type WriteKeystoreOptions } from './read.js';
+export * from './pkcs12/index.js';

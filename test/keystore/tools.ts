@@ -8,7 +8,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { X509Certificate, X509CertificateGenerator, BasicConstraintsExtension } from '../../src/cert/x509.js';
+import {
+  X509Certificate,
+  X509CertificateGenerator,
+  BasicConstraintsExtension,
+} from '../../src/cert/x509.js';
 
 /** A temp directory with helpers to write, read and remove files. */
 export class TempDir {
@@ -37,7 +41,10 @@ export function run(cmd: string, args: readonly string[], input?: string): strin
     return execFileSync(cmd, args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
   } catch (e) {
     const err = e as { stderr?: string; stdout?: string; message: string };
-    throw new Error(`${cmd} ${args.join(' ')} failed: ${err.stderr ?? ''}${err.stdout ?? ''}${err.message}`);
+    throw new Error(
+      `${cmd} ${args.join(' ')} failed: ${err.stderr ?? ''}${err.stdout ?? ''}${err.message}`,
+      { cause: e },
+    );
   }
 }
 
@@ -76,7 +83,13 @@ export function javaRead(jobs: readonly (readonly string[])[]): Map<string, Java
       current = [];
       result.set(f[1]!, current);
     } else if (f[0] === 'KEY') {
-      current.push({ kind: 'KEY', alias: f[1]!, chainLength: Number(f[2]), sha256: f[3]!, algorithm: f[4]! });
+      current.push({
+        kind: 'KEY',
+        alias: f[1]!,
+        chainLength: Number(f[2]),
+        sha256: f[3]!,
+        algorithm: f[4]!,
+      });
     } else if (f[0] === 'CERT') {
       current.push({ kind: 'CERT', alias: f[1]!, sha256: f[2]! });
     } else if (f[0] === 'SECRET') {
@@ -117,16 +130,30 @@ export async function makeIdentity(
   const pkcs8 = new Uint8Array(pair.privateKey.export({ type: 'pkcs8', format: 'der' }));
   const spki = new Uint8Array(pair.publicKey.export({ type: 'spki', format: 'der' }));
   const alg =
-    type === 'rsa' ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } : { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+    type === 'rsa'
+      ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }
+      : { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
   const publicKey = await webcrypto.subtle.importKey('spki', spki, alg, true, ['verify']);
   const signerPkcs8 = options.issuer?.pkcs8 ?? pkcs8;
-  const signerType = options.issuer ? (new X509Certificate(options.issuer.cert).publicKey.algorithm.name === 'ECDSA' ? 'ec' : 'rsa') : type;
+  const signerType = options.issuer
+    ? new X509Certificate(options.issuer.cert).publicKey.algorithm.name === 'ECDSA'
+      ? 'ec'
+      : 'rsa'
+    : type;
   const signAlg =
-    signerType === 'rsa' ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } : { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-  const signingKey = await webcrypto.subtle.importKey('pkcs8', signerPkcs8, signAlg, false, ['sign']);
+    signerType === 'rsa'
+      ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }
+      : { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const signingKey = await webcrypto.subtle.importKey('pkcs8', signerPkcs8, signAlg, false, [
+    'sign',
+  ]);
   const cert = await X509CertificateGenerator.create(
     {
-      serialNumber: createHash('sha1').update(cn).digest('hex').slice(0, 16).replace(/^[89a-f]/, '1'),
+      serialNumber: createHash('sha1')
+        .update(cn)
+        .digest('hex')
+        .slice(0, 16)
+        .replace(/^[89a-f]/, '1'),
       subject: `CN=${cn}`,
       issuer: options.issuer ? new X509Certificate(options.issuer.cert).subject : `CN=${cn}`,
       notBefore: new Date(Date.now() - 86_400_000),
