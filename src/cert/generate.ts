@@ -148,7 +148,7 @@ function checkCommonName(value: unknown): string {
 }
 
 function checkKeySize(value: unknown): ServerKeySize {
-  const size = value ?? 2048;
+  const size = value === undefined ? 2048 : value;
   if (!(SERVER_KEY_SIZES as readonly unknown[]).includes(size)) {
     throw new RangeError(
       `"keySize" expected one of ${SERVER_KEY_SIZES.join(', ')}, got ${String(value)}`,
