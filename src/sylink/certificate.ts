@@ -27,12 +27,13 @@ export function decodeCertificateText(text: string): X509Certificate | Error {
         : 'content is neither base64 DER nor a PEM certificate',
     );
   }
+  // The ASN.1 reader stops after the first value and would ignore trailing bytes silently; a
+  // certificate is exactly one DER SEQUENCE (RFC 5280 §4.1, X.690 §8.1).
+  if (sequenceLength(der) !== der.length) {
+    return new Error('content is not exactly one DER certificate');
+  }
   try {
-    const cert = new X509Certificate(der);
-    // The ASN.1 reader stops after the first value; trailing bytes would be ignored silently.
-    if (cert.rawData.byteLength !== der.length)
-      return new Error('trailing bytes after the certificate');
-    return cert;
+    return new X509Certificate(der);
   } catch (cause) {
     return new Error('content is not an X.509 certificate', { cause });
   }
@@ -41,4 +42,17 @@ export function decodeCertificateText(text: string): X509Certificate | Error {
 /** The text the builder writes: base64 of the DER, on one line. */
 export function encodeCertificateText(certificate: X509Certificate): string {
   return toBase64(new Uint8Array(certificate.rawData));
+}
+
+/** Total length of the DER SEQUENCE at the start of `der`, or -1 when it does not start with one. */
+function sequenceLength(der: Uint8Array): number {
+  if (der.length < 2 || der[0] !== 0x30) return -1;
+  const first = der[1]!;
+  if (first < 0x80) return 2 + first;
+  const n = first & 0x7f;
+  // Definite long form of at most 4 length bytes (X.690 §8.1.3.5; DER forbids indefinite).
+  if (n === 0 || n > 4 || der.length < 2 + n) return -1;
+  let len = 0;
+  for (let i = 0; i < n; i++) len = len * 256 + der[2 + i]!;
+  return 2 + n + len;
 }
