@@ -1,0 +1,111 @@
+/**
+ * Certificate change, as SEPM's Manage Server Certificate wizard does it (Broadcom KB 158445,
+ * KB 187099): import a new identity from a keystore, keep the Kcs, and keep the old certificate
+ * in the sylink certificate list until it is dropped, so clients holding the old sylink keep
+ * verifying while the new one reaches them.
+ *
+ * @module
+ */
+import { assertServerIdentity } from '../cert/index.js';
+import type { X509Certificate } from '../cert/x509.js';
+import { identityFromKeystore, readKeystore } from '../keystore/index.js';
+import type { ReadKeystoreOptions } from '../keystore/model.js';
+import type { Sylink, SylinkCertificate } from '../sylink/index.js';
+import { certificateFingerprint } from '../cert/index.js';
+import {
+  loadSite,
+  readSiteConfig,
+  writeIdentityFiles,
+  writeSylinkFile,
+  type Site,
+} from './site.js';
+
+/** Options of {@link importCertificate}. */
+export interface ImportCertificateOptions {
+  /** Keystore password (JKS, JCEKS, PKCS#12), or the password of an encrypted PEM key. */
+  readonly password?: string;
+  /** Which private-key entry to import (default: the first). */
+  readonly alias?: string;
+  /** Per-alias key passwords (JKS, JCEKS) and reader limits. */
+  readonly keystore?: ReadKeystoreOptions;
+  /** Drop the old certificate from the sylink at once (default false: keep it until {@link dropCertificate}). */
+  readonly dropPrevious?: boolean;
+  /** Clock for the validity rule (default now). */
+  readonly now?: Date;
+}
+
+/** What {@link importCertificate} returns. */
+export interface ImportedCertificate {
+  /** The site reloaded from disk after the change. */
+  readonly site: Site;
+  /** The certificate that was replaced. */
+  readonly previous: X509Certificate;
+}
+
+function fingerprintName(address: string, cert: X509Certificate): string {
+  const fp = Buffer.from(certificateFingerprint(cert)).toString('hex').slice(0, 16).toUpperCase();
+  return `${address} ${fp}`;
+}
+
+/**
+ * Imports a new server identity into the site in `dir`. `material` may be JKS, JCEKS, PKCS#12 or
+ * PEM (key + certificate), recognised from its bytes. The identity must pass every import rule
+ * (`checkServerIdentity`: key matches certificate, RSA >= 2048 bits, RSA signature, within
+ * validity). Then `keystore.jks` (same password), `server.crt` and `server.key` are replaced,
+ * each atomically; the Kcs and domain id stay; the new certificate heads the sylink list and the
+ * old one stays listed (unless `dropPrevious`).
+ *
+ * @throws {@link CertificateError} `ERR_CERT_IMPORT_RULES` listing every violation;
+ *   KeystoreError / PemError for unreadable material; ManagerError `ERR_MANAGER_SITE_INVALID`
+ *   when the site itself does not load.
+ */
+export async function importCertificate(
+  dir: string,
+  material: Uint8Array,
+  options: ImportCertificateOptions = {},
+): Promise<ImportedCertificate> {
+  if (!(material instanceof Uint8Array)) throw new TypeError('"material" expected Uint8Array');
+  const site = await loadSite(dir);
+  const config = await readSiteConfig(dir);
+  const ks = readKeystore(material, options.password ?? '', options.keystore);
+  const identity = await identityFromKeystore(
+    ks,
+    options.alias === undefined ? {} : { alias: options.alias },
+  );
+  await assertServerIdentity(identity, options.now === undefined ? {} : { now: options.now });
+  const previous = site.identity.certificate;
+  // New certificate first, under the address; the others keep their place under unique names.
+  const others: SylinkCertificate[] = site.sylink.certificates
+    .filter((c) => !c.certificate.equal(identity.certificate))
+    .filter(() => options.dropPrevious !== true)
+    .map((c) =>
+      c.name === site.address ? { ...c, name: fingerprintName(site.address, c.certificate) } : c,
+    );
+  const sylink: Sylink = {
+    ...site.sylink,
+    certificates: [{ name: site.address, certificate: identity.certificate }, ...others],
+  };
+  await writeIdentityFiles(dir, identity, config.keystore.password);
+  await writeSylinkFile(dir, sylink);
+  return { site: await loadSite(dir), previous };
+}
+
+/**
+ * Removes certificates other than the current one from the site's sylink list: `which` names one
+ * (by certificate), or, when omitted, every non-current certificate goes. The current certificate
+ * is never removed.
+ *
+ * @returns the site reloaded from disk.
+ */
+export async function dropCertificate(dir: string, which?: X509Certificate): Promise<Site> {
+  const site = await loadSite(dir);
+  const current = site.identity.certificate;
+  if (which !== undefined && which.equal(current)) {
+    throw new TypeError('"which" is the current server certificate, which cannot be dropped');
+  }
+  const certificates = site.sylink.certificates.filter(
+    (c) => c.certificate.equal(current) || (which !== undefined && !c.certificate.equal(which)),
+  );
+  await writeSylinkFile(dir, { ...site.sylink, certificates });
+  return loadSite(dir);
+}
