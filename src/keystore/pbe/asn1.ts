@@ -186,3 +186,37 @@ export function asBytes(value: ArrayBuffer | ArrayBufferView): Uint8Array {
     ? new Uint8Array(value)
     : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
 }
+
+/** One DER element: its tag byte and where its content starts and ends. */
+export interface DerElement {
+  readonly tag: number;
+  readonly contentAt: number;
+  readonly end: number;
+}
+
+/**
+ * The elements directly inside `content[start, end)` of a DER buffer already checked by
+ * {@link berToDer} (definite lengths, one-byte tags where callers use this).
+ */
+export function derChildren(der: Uint8Array, start: number, end: number): DerElement[] {
+  const out: DerElement[] = [];
+  for (let at = start; at < end;) {
+    const tag = der[at]!;
+    const l0 = der[at + 1]!;
+    let contentAt = at + 2;
+    let len = l0;
+    if (l0 >= 0x80) {
+      len = 0;
+      for (let i = 0; i < (l0 & 0x7f); i++) len = len * 256 + der[contentAt++]!;
+    }
+    if ((tag & 0x1f) === 0x1f || !(contentAt + len <= end)) {
+      throw new KeystoreError(
+        'ERR_KEYSTORE_MALFORMED',
+        'keystore is malformed: unexpected element',
+      );
+    }
+    out.push({ tag, contentAt, end: contentAt + len });
+    at = contentAt + len;
+  }
+  return out;
+}

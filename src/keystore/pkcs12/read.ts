@@ -25,7 +25,7 @@ import {
   type KeystoreEntry,
   type ReadKeystoreOptions,
 } from '../model.js';
-import { asBytes, berToDer, parseAsn } from '../pbe/asn1.js';
+import { asBytes, berToDer, derChildren, parseAsn, type DerElement } from '../pbe/asn1.js';
 import { decryptEpki, isPrivateKeyInfo } from '../pbe/encrypted_pkcs8.js';
 import { decodePbeAlgorithm, pbeDecrypt, type KdfLimits } from '../pbe/pbe.js';
 import { dateFromLocalKeyId, readBagAttributes, type BagAttributes } from './attributes.js';
@@ -59,23 +59,46 @@ function octets(
   return asBytes(parseAsn(content, OctetString, code));
 }
 
-/** Number of elements directly inside the top-level SEQUENCE of `der` (DER, already checked). */
-function countChildren(der: Uint8Array): number {
-  const l0 = der[1]!;
-  let at = l0 < 0x80 ? 2 : 2 + (l0 & 0x7f);
-  let n = 0;
-  while (at < der.length) {
-    at++; // tag (PFX children all have one-byte tags)
-    const l = der[at]!;
-    if (l < 0x80) at += 1 + l;
-    else {
-      let len = 0;
-      for (let i = 1; i <= (l & 0x7f); i++) len = len * 256 + der[at + i]!;
-      at += 1 + (l & 0x7f) + len;
-    }
-    n++;
-  }
-  return n;
+/**
+ * Checks the tags of the parts of the PFX the MAC does not cover (asn1-schema matches a SEQUENCE
+ * field without looking at the tag class, so `30` changed to `b0` would otherwise pass):
+ * `PFX ::= SEQUENCE { INTEGER, ContentInfo SEQUENCE { OID, [0] { OCTET STRING } },
+ * MacData SEQUENCE { DigestInfo SEQUENCE { AlgId SEQUENCE { OID, NULL? }, OCTET STRING },
+ * OCTET STRING, INTEGER? }? }`. Returns whether MacData is present (asn1-schema fills an absent
+ * optional MacData with an empty default, so its presence must be read from the bytes).
+ */
+function checkPfxShape(der: Uint8Array): boolean {
+  const bad = (): never => {
+    throw malformed('PFX structure');
+  };
+  const seq = (e: DerElement | undefined, n: number[]): DerElement[] => {
+    if (e === undefined || e.tag !== 0x30) return bad();
+    const kids = derChildren(der, e.contentAt, e.end);
+    if (!n.includes(kids.length)) bad();
+    return kids;
+  };
+  const expectTag = (e: DerElement | undefined, tag: number): void => {
+    if (e === undefined || e.tag !== tag) bad();
+  };
+  const top = derChildren(der, 0, der.length);
+  const [version, authSafe, macData] = seq(top[0], [2, 3]);
+  expectTag(version, 0x02);
+  const [ctype, content] = seq(authSafe, [2]);
+  expectTag(ctype, 0x06);
+  expectTag(content, 0xa0);
+  const inner = derChildren(der, content!.contentAt, content!.end);
+  if (inner.length !== 1) bad();
+  expectTag(inner[0], 0x04);
+  if (macData === undefined) return false;
+  const [digestInfo, salt, iterations] = seq(macData, [2, 3]);
+  const [algId, digest] = seq(digestInfo, [2]);
+  const [algOid, params] = seq(algId, [1, 2]);
+  expectTag(algOid, 0x06);
+  if (params !== undefined && (params.tag !== 0x05 || params.end !== params.contentAt)) bad();
+  expectTag(digest, 0x04);
+  expectTag(salt, 0x04);
+  if (iterations !== undefined) expectTag(iterations, 0x02);
+  return true;
 }
 
 interface KeyItem {
@@ -293,6 +316,7 @@ export function readPkcs12(
   };
 
   const pfxDer = berToDer(bytes);
+  const hasMac = checkPfxShape(pfxDer);
   const pfx = parseAsn(pfxDer, PFX);
   if (pfx.version !== 3) {
     throw new KeystoreError(
@@ -308,8 +332,6 @@ export function readPkcs12(
   }
   // The MAC covers the content octets of the authSafe OCTET STRING as stored (segments joined).
   const authSafeContent = octets(pfx.authSafe.content);
-  // asn1-schema fills an absent optional MacData with an empty default; count the PFX fields instead.
-  const hasMac = countChildren(pfxDer) === 3;
   if (hasMac) verifyMac(pfx.macData, authSafeContent, password, limits);
 
   const safes = parseAsn(authSafeContent, AuthenticatedSafe);

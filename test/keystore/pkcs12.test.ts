@@ -1,0 +1,540 @@
+/**
+ * PKCS#12 writer interop (openssl pkcs12 -info, keytool -list -v), round trips, tamper
+ * resistance (every single-byte change), iteration limits, BER input and hostile bytes.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  X509Certificate,
+  createPrivateKey,
+  createPublicKey,
+  randomBytes as nodeRandomBytes,
+} from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ContentInfo } from '@peculiar/asn1-cms';
+import { AuthenticatedSafe, PFX, SafeBag, SafeContents } from '@peculiar/asn1-pfx';
+import { EncryptedData, EncryptedPrivateKeyInfo } from '@peculiar/asn1-pkcs8';
+import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readPkcs12, writePkcs12 } from '../../src/keystore/pkcs12/index.js';
+import { decryptPkcs8 } from '../../src/keystore/pbe/encrypted_pkcs8.js';
+import { Pbes2Params, Pbkdf2Params } from '../../src/keystore/pbe/schemas.js';
+import { isSepmError } from '../../src/errors.js';
+import type { Keystore, PrivateKeyEntry } from '../../src/keystore/model.js';
+
+let dir: string;
+const sh = (cmd: string) =>
+  spawnSync('sh', ['-c', cmd], { cwd: dir, encoding: 'utf8' }) as {
+    status: number;
+    stdout: string;
+    stderr: string;
+  };
+const openssl = (...args: string[]) =>
+  execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+const derOf = (pem: string) =>
+  new Uint8Array(new X509Certificate(readFileSync(join(dir, pem))).raw);
+const pkcs8Of = (pem: string) =>
+  new Uint8Array(
+    createPrivateKey(readFileSync(join(dir, pem))).export({ format: 'der', type: 'pkcs8' }),
+  );
+const spkiOfKey = (pkcs8: Uint8Array) =>
+  createPublicKey(createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' }))
+    .export({ format: 'der', type: 'spki' })
+    .toString('hex');
+const spkiOfCert = (der: Uint8Array) =>
+  new X509Certificate(der).publicKey.export({ format: 'der', type: 'spki' }).toString('hex');
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (isSepmError(e)) return e.code;
+    throw e;
+  }
+  return 'no error';
+}
+
+let full: Keystore; // RSA key with a 3-certificate chain, a trusted certificate, an AES secret key
+let small: Keystore; // one EC key with a self-signed certificate
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'p12-write-'));
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  writeFileSync(
+    join(dir, 'ca.ext'),
+    'basicConstraints=critical,CA:TRUE\nkeyUsage=keyCertSign,cRLSign\n',
+  );
+  openssl(
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    'root-key.pem',
+    '-out',
+    'root.pem',
+    '-days',
+    '30',
+    '-subj',
+    '/CN=W Root',
+  );
+  openssl('req', ...ec, '-keyout', 'int-key.pem', '-out', 'int.csr', '-subj', '/CN=W Intermediate');
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    'int.csr',
+    '-CA',
+    'root.pem',
+    '-CAkey',
+    'root-key.pem',
+    '-CAcreateserial',
+    '-out',
+    'int.pem',
+    '-days',
+    '30',
+    '-extfile',
+    'ca.ext',
+  );
+  openssl(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'leaf-key.pem',
+    '-out',
+    'leaf.csr',
+    '-subj',
+    '/CN=w.example',
+  );
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    'leaf.csr',
+    '-CA',
+    'int.pem',
+    '-CAkey',
+    'int-key.pem',
+    '-CAcreateserial',
+    '-out',
+    'leaf.pem',
+    '-days',
+    '30',
+  );
+  openssl(
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    'small-key.pem',
+    '-out',
+    'small.pem',
+    '-days',
+    '30',
+    '-subj',
+    '/CN=s',
+  );
+  openssl(
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    'other-key.pem',
+    '-out',
+    'other.pem',
+    '-days',
+    '30',
+    '-subj',
+    '/CN=Other CA',
+  );
+  full = {
+    format: 'pkcs12',
+    entries: [
+      {
+        kind: 'privateKey',
+        alias: 'server',
+        date: new Date(1_700_000_000_000),
+        pkcs8: pkcs8Of('leaf-key.pem'),
+        chain: [derOf('leaf.pem'), derOf('int.pem'), derOf('root.pem')],
+      },
+      { kind: 'trustedCertificate', alias: 'other ca', certificate: derOf('other.pem') },
+      {
+        kind: 'secretKey',
+        alias: 'aes',
+        algorithm: 'AES',
+        key: new Uint8Array(nodeRandomBytes(32)),
+      },
+    ],
+  };
+  small = {
+    format: 'pkcs12',
+    entries: [
+      {
+        kind: 'privateKey',
+        alias: 's',
+        pkcs8: pkcs8Of('small-key.pem'),
+        chain: [derOf('small.pem')],
+      },
+    ],
+  };
+}, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function keytoolList(
+  path: string,
+  password: string,
+): { alias: string; type: string; chain?: number }[] {
+  const r = sh(`keytool -list -v -storetype PKCS12 -keystore '${path}' -storepass '${password}'`);
+  expect(r.status, r.stdout + r.stderr).toBe(0);
+  const out: { alias: string; type: string; chain?: number }[] = [];
+  for (const block of r.stdout.split(/\n(?=Alias name: )/).slice(1)) {
+    const alias = /^Alias name: (.*)$/m.exec(block)![1]!;
+    const type = /^Entry type: (.*)$/m.exec(block)![1]!;
+    const chain = /^Certificate chain length: (\d+)$/m.exec(block);
+    out.push(chain ? { alias, type, chain: Number(chain[1]) } : { alias, type });
+  }
+  return out.sort((a, b) => a.alias.localeCompare(b.alias));
+}
+
+describe('writePkcs12', () => {
+  for (const profile of ['modern', 'legacy'] as const) {
+    it(`${profile}: openssl pkcs12 -info accepts it and recovers the key; keytool lists the right entries`, () => {
+      const bytes = writePkcs12(full, 'changeit', { profile });
+      const path = join(dir, `ours-${profile}.p12`);
+      writeFileSync(path, bytes);
+      const legacy = profile === 'legacy' ? '-legacy' : '';
+      const info = sh(
+        `openssl pkcs12 -info -nokeys ${legacy} -in '${path}' -passin pass:changeit 2>&1`,
+      );
+      expect(info.status, info.stdout).toBe(0);
+      if (profile === 'modern') {
+        expect(info.stdout).toContain('MAC: sha256, Iteration 10000');
+        expect(info.stdout).toContain(
+          'PBES2, PBKDF2, AES-256-CBC, Iteration 10000, PRF hmacWithSHA256',
+        );
+      } else {
+        expect(info.stdout).toContain('MAC: sha1, Iteration 10000');
+        expect(info.stdout).toContain('pbeWithSHA1And3-KeyTripleDES-CBC, Iteration 10000');
+      }
+      expect(info.stdout).toContain('friendlyName: server');
+      // The private key openssl decrypts is ours.
+      const keyPem = sh(
+        `openssl pkcs12 -nocerts -nodes ${legacy} -in '${path}' -passin pass:changeit`,
+      );
+      expect(keyPem.status).toBe(0);
+      expect(
+        spkiOfKey(
+          new Uint8Array(createPrivateKey(keyPem.stdout).export({ format: 'der', type: 'pkcs8' })),
+        ),
+      ).toBe(spkiOfCert(derOf('leaf.pem')));
+      // Wrong password: openssl refuses.
+      expect(
+        sh(`openssl pkcs12 -info -nokeys ${legacy} -in '${path}' -passin pass:wrong`).status,
+      ).not.toBe(0);
+      expect(keytoolList(path, 'changeit')).toEqual([
+        { alias: 'aes', type: 'SecretKeyEntry' },
+        { alias: 'other ca', type: 'trustedCertEntry' },
+        { alias: 'server', type: 'PrivateKeyEntry', chain: 3 },
+      ]);
+    });
+
+    it(`${profile}: round-trips through readPkcs12`, () => {
+      const back = readPkcs12(writePkcs12(full, 'pässwörd€😀', { profile }), 'pässwörd€😀');
+      expect(back.format).toBe('pkcs12');
+      // File order is keytool's layout: key safe (keys, secret keys), then the certificate safe.
+      expect(back.entries.map((e) => e.kind)).toEqual([
+        'privateKey',
+        'secretKey',
+        'trustedCertificate',
+      ]);
+      const [k, s, t] = back.entries;
+      const src = full.entries;
+      expect(k).toMatchObject({
+        kind: 'privateKey',
+        alias: 'server',
+        pkcs8: src[0]!.kind === 'privateKey' && src[0]!.pkcs8,
+      });
+      expect((k as PrivateKeyEntry).chain).toEqual((src[0] as PrivateKeyEntry).chain);
+      expect((k as PrivateKeyEntry).date).toEqual(new Date(1_700_000_000_000));
+      expect(t).toEqual(src[1]);
+      expect(s).toMatchObject({ kind: 'secretKey', alias: 'aes', algorithm: 'AES' });
+      expect(s!.kind === 'secretKey' && s!.key).toEqual(
+        src[2]!.kind === 'secretKey' && src[2]!.key,
+      );
+    });
+  }
+
+  it('keytool reads a file with an empty password', () => {
+    const path = join(dir, 'ours-empty.p12');
+    writeFileSync(path, writePkcs12(small, ''));
+    expect(readPkcs12(readFileSync(path), '').entries).toHaveLength(1);
+    expect(sh(`openssl pkcs12 -info -nokeys -in '${path}' -passin pass:`).status).toBe(0);
+    const r = sh(`keytool -list -storetype PKCS12 -keystore '${path}' -storepass ''`);
+    expect(r.stdout).toMatch(/^s, .*PrivateKeyEntry/m);
+  });
+
+  it('honours iterations and macIterations, and validates options', () => {
+    const bytes = writePkcs12(small, 'pw', { iterations: 2000, macIterations: 3000 });
+    const pfx = AsnConvert.parse(bytes, PFX);
+    expect(pfx.macData.iterations).toBe(3000);
+    expect(() => writePkcs12(small, 'pw', { iterations: 999 })).toThrow(RangeError);
+    expect(() => writePkcs12(small, 'pw', { macIterations: 5_000_001 })).toThrow(RangeError);
+    expect(() => writePkcs12(small, 'pw', { profile: 'rc2' as never })).toThrow(RangeError);
+    expect(() => writePkcs12(small, 1 as never)).toThrow(TypeError);
+    const dup: Keystore = {
+      format: 'pkcs12',
+      entries: [...small.entries, { ...small.entries[0]!, alias: 'S' }],
+    };
+    expect(() => writePkcs12(dup, 'pw')).toThrow(RangeError);
+    const badSecret: Keystore = {
+      format: 'pkcs12',
+      entries: [
+        { kind: 'secretKey', alias: 'x', algorithm: 'NoSuchCipher', key: new Uint8Array(16) },
+      ],
+    };
+    expect(() => writePkcs12(badSecret, 'pw')).toThrow(RangeError);
+  });
+});
+
+describe('readPkcs12 integrity and limits', () => {
+  it('every single-byte change to a small file gives a SepmError, never a key', () => {
+    const bytes = writePkcs12(small, 'changeit', { iterations: 1000 });
+    expect(readPkcs12(bytes, 'changeit').entries).toHaveLength(1);
+    const codes = new Map<string, number>();
+    for (let i = 0; i < bytes.length; i++) {
+      for (const delta of [0x01, 0x80, 0xff]) {
+        const copy = bytes.slice();
+        copy[i]! ^= delta;
+        let code: string;
+        try {
+          readPkcs12(copy, 'changeit');
+          code = 'accepted';
+        } catch (e) {
+          code = isSepmError(e) ? e.code : `non-SepmError ${String(e)}`;
+        }
+        codes.set(code, (codes.get(code) ?? 0) + 1);
+        if (!code.startsWith('ERR_')) throw new Error(`byte ${i} ^ ${delta}: ${code}`);
+      }
+    }
+    expect(codes.get('ERR_KEYSTORE_INTEGRITY')).toBeGreaterThan(bytes.length); // most changes: the MAC
+    expect([...codes.keys()].every((c) => c.startsWith('ERR_KEYSTORE_'))).toBe(true);
+  }, 120_000);
+
+  it('every single-byte change to an openssl file gives a SepmError', () => {
+    openssl(
+      'pkcs12',
+      '-export',
+      '-in',
+      'small.pem',
+      '-inkey',
+      'small-key.pem',
+      '-out',
+      'small-ossl.p12',
+      '-passout',
+      'pass:pw',
+      '-iter',
+      '1000',
+    );
+    const bytes = new Uint8Array(readFileSync(join(dir, 'small-ossl.p12')));
+    expect(readPkcs12(bytes, 'pw').entries).toHaveLength(1);
+    for (let i = 0; i < bytes.length; i++) {
+      const copy = bytes.slice();
+      copy[i]! ^= 0x01;
+      expect(codeOf(() => readPkcs12(copy, 'pw'))).toMatch(/^ERR_KEYSTORE_/);
+    }
+  }, 120_000);
+
+  it('every truncation gives a SepmError', () => {
+    const bytes = writePkcs12(small, 'changeit', { iterations: 1000 });
+    for (let n = 0; n < bytes.length; n++) {
+      expect(codeOf(() => readPkcs12(bytes.subarray(0, n), 'changeit'))).toMatch(/^ERR_KEYSTORE_/);
+    }
+    expect(codeOf(() => readPkcs12(new Uint8Array([...bytes, 0]), 'changeit'))).toBe(
+      'ERR_KEYSTORE_MALFORMED',
+    );
+  });
+
+  it('refuses a MAC iteration count of 10,000,000 fast, before any KDF', () => {
+    const pfx = AsnConvert.parse(writePkcs12(small, 'pw', { iterations: 1000 }), PFX);
+    pfx.macData.iterations = 10_000_000;
+    const hostile = new Uint8Array(AsnConvert.serialize(pfx));
+    const t = performance.now();
+    expect(codeOf(() => readPkcs12(hostile, 'pw'))).toBe('ERR_KEYSTORE_LIMIT_EXCEEDED');
+    expect(codeOf(() => readPkcs12(hostile, 'pw', { maxIterations: 5_000_000 }))).toBe(
+      'ERR_KEYSTORE_LIMIT_EXCEEDED',
+    );
+    expect(performance.now() - t).toBeLessThan(200);
+    expect(() => readPkcs12(hostile, 'pw', { maxIterations: 5_000_001 })).toThrow(RangeError);
+  });
+
+  it('refuses a key-bag PBKDF2 iteration count of 10,000,000 in a MAC-less file fast', () => {
+    const kdf = new Pbkdf2Params({
+      salt: new OctetString(new Uint8Array(20)),
+      iterationCount: 10_000_000,
+      keyLength: 32,
+    });
+    const params = new Pbes2Params({
+      keyDerivationFunc: new AlgorithmIdentifier({
+        algorithm: '1.2.840.113549.1.5.12',
+        parameters: AsnConvert.serialize(kdf),
+      }),
+      encryptionScheme: new AlgorithmIdentifier({
+        algorithm: '2.16.840.1.101.3.4.1.42',
+        parameters: AsnConvert.serialize(new OctetString(new Uint8Array(16))),
+      }),
+    });
+    const epki = new EncryptedPrivateKeyInfo({
+      encryptionAlgorithm: new AlgorithmIdentifier({
+        algorithm: '1.2.840.113549.1.5.13',
+        parameters: AsnConvert.serialize(params),
+      }),
+      encryptedData: new EncryptedData(new Uint8Array(64)),
+    });
+    const epkiDer = new Uint8Array(AsnConvert.serialize(epki));
+    const bag = new SafeBag({
+      bagId: '1.2.840.113549.1.12.10.1.2',
+      bagValue: AsnConvert.serialize(epki),
+    });
+    const safe = new ContentInfo({
+      contentType: '1.2.840.113549.1.7.1',
+      content: AsnConvert.serialize(new OctetString(AsnConvert.serialize(new SafeContents([bag])))),
+    });
+    const authSafe = AsnConvert.serialize(new AuthenticatedSafe([safe]));
+    const pfx = new PFX({
+      version: 3,
+      authSafe: new ContentInfo({
+        contentType: '1.2.840.113549.1.7.1',
+        content: AsnConvert.serialize(new OctetString(authSafe)),
+      }),
+    });
+    pfx.macData = undefined as never;
+    const hostile = new Uint8Array(AsnConvert.serialize(pfx));
+    const t = performance.now();
+    expect(codeOf(() => readPkcs12(hostile, 'pw'))).toBe('ERR_KEYSTORE_LIMIT_EXCEEDED');
+    expect(codeOf(() => decryptPkcs8(epkiDer, 'pw', { maxIterations: 5_000_000 }))).toBe(
+      'ERR_KEYSTORE_LIMIT_EXCEEDED',
+    );
+    expect(performance.now() - t).toBeLessThan(200);
+  });
+
+  it('caps the total KDF work of one file', () => {
+    // 40 keys at 10,000 iterations each against a budget of 32 x 10,000.
+    const many: Keystore = {
+      format: 'pkcs12',
+      entries: Array.from({ length: 40 }, (_, i) => ({ ...small.entries[0]!, alias: `k${i}` })),
+    };
+    const bytes = writePkcs12(many, 'pw', { iterations: 10_000 });
+    expect(codeOf(() => readPkcs12(bytes, 'pw', { maxIterations: 10_000 }))).toBe(
+      'ERR_KEYSTORE_LIMIT_EXCEEDED',
+    );
+    expect(readPkcs12(bytes, 'pw').entries).toHaveLength(40);
+  }, 60_000);
+
+  it('refuses input above maxBytes, and garbage, with SepmErrors', () => {
+    const bytes = writePkcs12(small, 'pw', { iterations: 1000 });
+    expect(codeOf(() => readPkcs12(bytes, 'pw', { maxBytes: 100 }))).toBe(
+      'ERR_KEYSTORE_LIMIT_EXCEEDED',
+    );
+    for (let i = 0; i < 200; i++) {
+      const junk = new Uint8Array(nodeRandomBytes(1 + (i % 64)));
+      if (i % 2 === 0) junk[0] = 0x30;
+      expect(codeOf(() => readPkcs12(junk, 'pw'))).toMatch(/^ERR_KEYSTORE_/);
+    }
+    expect(codeOf(() => readPkcs12(new Uint8Array(10_000).fill(0x30), 'pw'))).toBe(
+      'ERR_KEYSTORE_MALFORMED',
+    );
+  });
+});
+
+/** Re-encodes DER with indefinite lengths everywhere and OCTET STRINGs split into constructed segments. */
+function toBer(der: Uint8Array, deep: boolean): Uint8Array {
+  const out: number[] = [];
+  const walk = (at: number): number => {
+    const tag = der[at]!;
+    let p = at + 1;
+    const l0 = der[p++]!;
+    let len = l0;
+    if (l0 >= 0x80) {
+      len = 0;
+      for (let i = 0; i < (l0 & 0x7f); i++) len = len * 256 + der[p++]!;
+    }
+    const end = p + len;
+    if (tag & 0x20) {
+      out.push(tag, 0x80);
+      for (let q = p; q < end;) q = walk(q);
+      out.push(0, 0);
+    } else if (tag === 0x04 && len > 16) {
+      const content = der.subarray(p, end);
+      let inner: Uint8Array = content;
+      if (deep && content[0] === 0x30) {
+        try {
+          inner = toBerChecked(content);
+        } catch {
+          inner = content;
+        }
+      }
+      out.push(0x24, 0x80);
+      for (let q = 0; q < inner.length; q += 50) {
+        const seg = inner.subarray(q, q + 50);
+        out.push(0x04, seg.length, ...seg);
+      }
+      out.push(0, 0);
+    } else {
+      for (let q = at; q < end; q++) out.push(der[q]!);
+    }
+    return end;
+  };
+  walk(0);
+  return new Uint8Array(out);
+  function toBerChecked(content: Uint8Array): Uint8Array {
+    // only recurse into contents that are exactly one DER element
+    return toBer(content, true);
+  }
+}
+
+describe('BER input', () => {
+  it('reads a keytool-style file re-encoded with indefinite lengths and constructed OCTET STRINGs', () => {
+    const der = writePkcs12(full, 'changeit');
+    const ber = toBer(der, false);
+    expect(ber.length).toBeGreaterThan(der.length);
+    expect(ber[1]).toBe(0x80);
+    const ks = readPkcs12(ber, 'changeit');
+    expect(ks.entries.map((e) => e.kind)).toEqual([
+      'privateKey',
+      'secretKey',
+      'trustedCertificate',
+    ]);
+    // openssl reads the same BER file (the MAC covers the joined segments).
+    writeFileSync(join(dir, 'ber.p12'), ber);
+    expect(sh(`openssl pkcs12 -info -nokeys -in ber.p12 -passin pass:changeit`).status).toBe(0);
+  });
+
+  it('reads BER inside the safes of a MAC-less file', () => {
+    openssl(
+      'pkcs12',
+      '-export',
+      '-in',
+      'small.pem',
+      '-inkey',
+      'small-key.pem',
+      '-name',
+      'b',
+      '-out',
+      'nomac.p12',
+      '-passout',
+      'pass:pw',
+      '-nomac',
+      '-certpbe',
+      'NONE',
+    );
+    const der = new Uint8Array(readFileSync(join(dir, 'nomac.p12')));
+    const ber = toBer(der, true);
+    const ks = readPkcs12(ber, 'pw');
+    const k = ks.entries[0] as PrivateKeyEntry;
+    expect(k.alias).toBe('b');
+    expect(spkiOfKey(k.pkcs8)).toBe(spkiOfCert(k.chain[0]!));
+  });
+});
