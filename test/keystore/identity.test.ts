@@ -5,7 +5,7 @@ import { generateServerIdentity } from '../../src/cert/generate.js';
 import type { ServerIdentity } from '../../src/cert/types.js';
 import { identityFromKeystore, keystoreFromIdentity } from '../../src/keystore/identity.js';
 import { readJks, writeJks } from '../../src/keystore/jks.js';
-import type { Keystore } from '../../src/keystore/model.js';
+import type { Keystore, PrivateKeyEntry } from '../../src/keystore/model.js';
 import { readPem, writePem } from '../../src/keystore/pem.js';
 import { TempDir, keytool, makeIdentity, openssl } from './tools.js';
 
@@ -38,15 +38,13 @@ describe('identity <-> keystore', () => {
     const ks = await keystoreFromIdentity(identity, { alias: 'SEPM' });
     expect(ks).toMatchObject({ format: 'jks', entries: [{ kind: 'privateKey', alias: 'SEPM' }] });
     tmp.write('keystore.jks', writeJks(ks, 'changeit'));
-    tmp.write(
-      'server.key',
-      writePem({ format: 'pem', entries: [{ ...ks.entries[0]!, chain: [] }] }),
-    );
+    const entry = ks.entries[0] as PrivateKeyEntry;
+    tmp.write('server.key', writePem({ format: 'pem', entries: [{ ...entry, chain: [] }] }));
     tmp.write(
       'server.crt',
       writePem({
         format: 'pem',
-        entries: (ks.entries[0] as { chain: Uint8Array[] }).chain.map((c) => ({
+        entries: entry.chain.map((c) => ({
           kind: 'trustedCertificate' as const,
           alias: 'c',
           certificate: c,
