@@ -65,7 +65,8 @@ describe('sealed policy test vector (docs/formats.md)', () => {
     expect(text).toContain('Kcs        000102030405060708090A0B0C0D0E0F');
     expect(text).toContain('IV         f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff');
     const plain = /plaintext {2}([0-9a-f]+)\n {11}([0-9a-f]+)\n/.exec(text);
-    expect(plain?.[1]! + plain?.[2]!).toBe(Buffer.from(VECTOR_PLAINTEXT).toString('hex'));
+    expect(plain).not.toBeNull();
+    expect(plain![1]! + plain![2]!).toBe(Buffer.from(VECTOR_PLAINTEXT).toString('hex'));
   });
 
   it('sealPolicy produces exactly the documented bytes', async () => {
