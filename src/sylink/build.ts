@@ -89,6 +89,11 @@ export function buildSylink(sylink: Sylink): string {
 
   const builder = create({ version: '1.0', encoding: 'UTF-8' });
   const doc = builder.node as unknown as Document;
+  // xmlbuilder2 4.0.3 checks duplicate attributes of namespace-free documents with
+  // `name in {}`, so an attribute called `constructor` or `__proto__` (legal XML, and kept by
+  // the parser) would be refused as a duplicate. Its namespace-aware serialiser checks names
+  // correctly and writes the same output, so it is selected for every document.
+  (doc as unknown as { _hasNamespaces: boolean })._hasNamespaces = true;
   try {
     const xml = sylink.xml ?? {};
     for (const node of xml.prolog ?? []) doc.appendChild(rawNode(doc, node, new Map()));
@@ -308,7 +313,15 @@ class DomWriter {
     const [el, inner] = this.element(E.certificate, attrs, scope, label);
     parent.appendChild(el);
     el.appendChild(this.#doc.createTextNode(escapeText(encodeCertificateText(c.certificate))));
-    for (const node of c.xml?.children ?? []) el.appendChild(rawNode(this.#doc, node, inner));
+    for (const node of c.xml?.children ?? []) {
+      // Text there would become part of the certificate's base64 when read back.
+      if (node?.type === 'text' || node?.type === 'cdata') {
+        throw new RangeError(
+          `"${label}.xml.children" cannot hold text: the content is the certificate`,
+        );
+      }
+      el.appendChild(rawNode(this.#doc, node, inner));
+    }
   }
 
   /**
@@ -502,16 +515,27 @@ function rawNode(doc: Document, node: XmlNode, scope: Scope): Node {
     case 'text':
       return doc.createTextNode(escapeText(node.text));
     case 'cdata':
-      return doc.createCDATASection(node.text);
+      return doc.createCDATASection(noCarriageReturn(node.text, 'CDATA'));
     case 'comment':
-      return doc.createComment(node.text);
+      return doc.createComment(noCarriageReturn(node.text, 'a comment'));
     case 'pi':
-      return doc.createProcessingInstruction(node.target, node.body);
+      return doc.createProcessingInstruction(node.target, noCarriageReturn(node.body, 'a PI'));
     default:
       throw new TypeError(
         `unknown XML node type ${JSON.stringify((node as { type?: unknown })?.type)}`,
       );
   }
+}
+
+/**
+ * XML 1.0 §2.11 turns every CR into LF on reading, and comments, CDATA and PIs cannot hold a
+ * character reference, so a CR there could not survive; parsed models never contain one.
+ */
+function noCarriageReturn(text: string, where: string): string {
+  if (typeof text === 'string' && text.includes('\r')) {
+    throw new RangeError(`a carriage return cannot be written in ${where}`);
+  }
+  return text;
 }
 
 // See the module comment: "&" first, so that the references added next stay references.
