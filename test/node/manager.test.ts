@@ -10,13 +10,13 @@ import {
   type ManagerSite,
   type PortName,
 } from '../../src/node/manager.js';
-import { interimIdentity } from './interim_identity.js';
+import { testIdentity } from './helpers.js';
 
 const ALL_ZERO = { client: 0, clientHttp: 0, manager: 0, reporting: 0, webServices: 0 };
 
 let site: ManagerSite;
 beforeAll(async () => {
-  site = { identity: await interimIdentity(), kcs: Kcs.generate(), domainId: 'CD'.repeat(16) };
+  site = { identity: await testIdentity(), kcs: Kcs.generate(), domainId: 'CD'.repeat(16) };
 });
 
 interface Reply {

@@ -4,7 +4,7 @@ import { Kcs } from '../../src/kcs.js';
 import { isSepmError } from '../../src/errors.js';
 import { createManager, type Manager, type ManagerSite } from '../../src/node/manager.js';
 import { createClient } from '../../src/node/client.js';
-import { interimIdentity } from './interim_identity.js';
+import { testIdentity } from './helpers.js';
 
 const ALL_ZERO = { client: 0, clientHttp: 0, manager: 0, reporting: 0, webServices: 0 };
 
@@ -12,7 +12,7 @@ describe('manager -> client round trip', () => {
   let site: ManagerSite;
   let manager: Manager;
   beforeAll(async () => {
-    site = { identity: await interimIdentity(), kcs: Kcs.generate(), domainId: 'EF'.repeat(16) };
+    site = { identity: await testIdentity(), kcs: Kcs.generate(), domainId: 'EF'.repeat(16) };
     manager = createManager({ site, ports: ALL_ZERO });
     await manager.listen();
   });
@@ -56,7 +56,7 @@ describe('manager -> client round trip', () => {
 
   it('refuses a manager whose certificate is not in the sylink', async () => {
     const other = createManager({
-      site: { ...site, identity: await interimIdentity() },
+      site: { ...site, identity: await testIdentity() },
       ports: ALL_ZERO,
     });
     await other.listen();

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { Kcs } from '../../src/kcs.js';
 import { createManager, type Manager } from '../../src/node/manager.js';
 import { TLS12_CIPHERS, TLS13_CIPHERS } from '../../src/node/tls_profile.js';
-import { interimIdentity } from './interim_identity.js';
+import { testIdentity } from './helpers.js';
 
 const SSLSCAN = ['/usr/bin/sslscan', '/usr/local/bin/sslscan'].find((p) => existsSync(p));
 const ALLOWED_CIPHERS = new Set<string>([...TLS13_CIPHERS, ...TLS12_CIPHERS]);
@@ -20,7 +20,7 @@ function attrs(tag: string): Record<string, string> {
 describe('sslscan against the client port (.ci/run installs sslscan)', () => {
   let manager: Manager;
   beforeAll(async () => {
-    const identity = await interimIdentity();
+    const identity = await testIdentity();
     manager = createManager({
       site: { identity, kcs: Kcs.generate(), domainId: 'AB'.repeat(16) },
       ports: { client: 0, clientHttp: 0, manager: 0, reporting: 0, webServices: 0 },

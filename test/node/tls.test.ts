@@ -1,11 +1,14 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { connect, createServer as createTlsServer } from 'node:tls';
 import type { Server as TlsServer } from 'node:tls';
-import { Kcs } from '../../src/kcs.js';
 import { createManager, HTTPS_PORTS, type Manager } from '../../src/node/manager.js';
 import { TLS12_CIPHERS, TLS13_CIPHERS } from '../../src/node/tls_profile.js';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { tlsCredentials } from '../../src/node/tls_credentials.js';
-import { interimIdentity } from './interim_identity.js';
+import { createSite, loadSite } from '../../src/node/site.js';
+import { readPem } from '../../src/keystore/index.js';
 
 const ALL_ZERO = { client: 0, clientHttp: 0, manager: 0, reporting: 0, webServices: 0 };
 
@@ -65,14 +68,18 @@ describe('manager TLS profile on every HTTPS port', () => {
   let control: TlsServer;
   let controlPort = 0;
   let certDer: Uint8Array;
+  let dir: string;
 
   beforeAll(async () => {
-    const identity = await interimIdentity();
-    certDer = new Uint8Array(identity.certificate.rawData);
-    manager = createManager({
-      site: { identity, kcs: Kcs.generate(), domainId: 'AB'.repeat(16) },
-      ports: ALL_ZERO,
-    });
+    dir = await mkdtemp(join(tmpdir(), 'sepm-tls-'));
+    await createSite(dir, { commonName: 'tls.sepm.test' });
+    const site = await loadSite(dir);
+    const identity = site.identity;
+    // The certificate every HTTPS port must serve: the one in server.crt.
+    const crt = readPem(await readFile(join(dir, 'server.crt'))).entries[0]!;
+    if (crt.kind !== 'trustedCertificate') throw new Error('server.crt holds no certificate');
+    certDer = crt.certificate;
+    manager = createManager({ site, ports: ALL_ZERO });
     await manager.listen();
     // Positive control: a permissive server proves the weak probes below can succeed at all,
     // so their failure against the manager is the manager's doing, not the client's.
@@ -91,6 +98,7 @@ describe('manager TLS profile on every HTTPS port', () => {
   afterAll(async () => {
     await manager.close();
     await new Promise((r) => control.close(r));
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('the positive control accepts TLS 1.1 and the weak suites', async () => {
