@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { createPrivateKey, generateKeyPairSync, createPublicKey } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, createPublicKey, hash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { pkcs12Kdf } from '../../src/keystore/pbe/pkcs12_kdf.js';
 import { bmpPassword } from '../../src/keystore/pbe/password.js';
 import { decryptPkcs8, encryptPkcs8 } from '../../src/keystore/pbe/encrypted_pkcs8.js';
 import { berToDer } from '../../src/keystore/pbe/asn1.js';
+import { iterateHash } from '../../src/keystore/pbe/iterated_hash.js';
 import { isSepmError } from '../../src/errors.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -298,5 +299,18 @@ describe('encrypted PKCS#8', () => {
     expect(
       codeOf(() => decryptPkcs8(new Uint8Array([0x30, 0x00]), 'pw', { maxIterations: 10 })),
     ).toBe('ERR_KEYSTORE_MALFORMED');
+  });
+});
+
+describe('iterateHash', () => {
+  it('equals repeated node:crypto hashing for SHA-1, SHA-256 and the fallback hashes', () => {
+    for (const alg of ['sha1', 'sha256', 'sha384', 'sha512', 'sha224']) {
+      for (const times of [0, 1, 2, 77]) {
+        let ref: Uint8Array = hash(alg, Buffer.from(`seed ${alg} ${times}`), 'buffer');
+        const ours = iterateHash(alg, ref, times);
+        for (let i = 0; i < times; i++) ref = hash(alg, ref, 'buffer');
+        expect(hex(ours)).toBe(hex(ref));
+      }
+    }
   });
 });

@@ -7,6 +7,7 @@
  */
 import { hash } from 'node:crypto';
 import type { Bytes } from '../../bytes.js';
+import { iterateHash } from './iterated_hash.js';
 
 /** Purpose byte `ID` of RFC 7292 appendix B.3. */
 export type Pkcs12KdfPurpose = 1 | 2 | 3;
@@ -65,10 +66,8 @@ export function pkcs12Kdf(
   for (let done = 0; done < n;) {
     DI.set(D, 0);
     DI.set(I, v);
-    // crypto.hash is the one-shot digest (Node >= 20.12): several times faster than createHash
-    // for the short inputs of iterations 2..c.
-    let A: Uint8Array = hash(hashName, DI, 'buffer');
-    for (let i = 1; i < iterations; i++) A = hash(hashName, A, 'buffer');
+    // Iterations 2..c hash a digest-sized value: iterateHash runs those in JavaScript.
+    const A = iterateHash(hashName, hash(hashName, DI, 'buffer'), iterations - 1);
     const take = Math.min(u, n - done);
     out.set(A.subarray(0, take), done);
     done += take;
