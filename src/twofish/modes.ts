@@ -13,7 +13,7 @@ import { abytes, type Bytes } from '../bytes.js';
 import { TwofishError } from '../errors.js';
 import { EXPANDED_WORDS, expandKey } from './key.js';
 import { MODE_CBC, MODE_CTR, MODE_ECB, encryptRun } from './kernel.js';
-import { readBE, readLE, runChunks } from './words.js';
+import { processBlocks, readBE, readLE } from './words.js';
 
 /** A Twofish mode bound to one key (and IV): encrypt and decrypt whole messages. */
 export interface TwofishMode {
@@ -148,13 +148,13 @@ export function twofishEcb(key: Uint8Array, opts?: TwofishPaddingOptions): Twofi
     encrypt(data: Uint8Array): Bytes {
       abytes(data, 'data');
       const out = preparePlaintext(data, padding);
-      runChunks(true, x, new Int32Array(out.buffer), out.length >>> 2, MODE_ECB, cv);
+      processBlocks(true, x, out, out.length, MODE_ECB, cv);
       return out;
     },
     decrypt(data: Uint8Array): Bytes {
       abytes(data, 'data');
       const out = prepareCiphertext(data, padding);
-      runChunks(false, x, new Int32Array(out.buffer), out.length >>> 2, MODE_ECB, cv);
+      processBlocks(false, x, out, out.length, MODE_ECB, cv);
       return padding ? unpad(out) : out;
     },
   };
@@ -205,7 +205,7 @@ export function twofishCbc(
       cv[1] = iv1;
       cv[2] = iv2;
       cv[3] = iv3;
-      runChunks(true, x, new Int32Array(out.buffer), out.length >>> 2, MODE_CBC, cv);
+      processBlocks(true, x, out, out.length, MODE_CBC, cv);
       cv.fill(0);
       return out;
     },
@@ -216,7 +216,7 @@ export function twofishCbc(
       cv[1] = iv1;
       cv[2] = iv2;
       cv[3] = iv3;
-      runChunks(false, x, new Int32Array(out.buffer), out.length >>> 2, MODE_CBC, cv);
+      processBlocks(false, x, out, out.length, MODE_CBC, cv);
       cv.fill(0);
       return padding ? unpad(out) : out;
     },
@@ -260,7 +260,7 @@ export function twofishCtr(key: Uint8Array, iv: Uint8Array): TwofishMode {
     cv[2] = n2;
     cv[3] = n3;
     const whole = n & ~15;
-    runChunks(true, x, new Int32Array(out.buffer, 0, whole >>> 2), whole >>> 2, MODE_CTR, cv);
+    processBlocks(true, x, out, whole, MODE_CTR, cv);
     if (whole < n) {
       // The last, partial block: keystream = E(counter), of which only n - whole bytes are used.
       tail.fill(0);

@@ -6,11 +6,14 @@
  * - the byte permutations q0 and q1 (§4.3.5), built from their 4-bit t-tables;
  * - `MQ`: the MDS matrix (§4.3.2) multiplied by the outermost q of each byte position of h
  *   (§4.3.2, Figure 2), so that key setup needs one lookup per byte instead of an MDS multiply;
- * - `RS`: one 256-word table per column of the Reed-Solomon matrix (§4.3), so that each S-box
- *   key word S_i is eight lookups XORed together.
+ * - exponential and logarithm tables of GF(2^8) modulo the RS polynomial (§4.3), so that the
+ *   RS step of each key setup is done inline with a few lookups per product.
  *
- * The tables are key-independent and public; building them takes well under a millisecond and
- * happens on first use (so importing the package costs nothing).
+ * Both field polynomials of the paper are primitive with generator x, which is what makes the
+ * log/exp tables valid (the known-answer tests would fail otherwise). The tables are
+ * key-independent and public; they are built on first use (so importing the package costs
+ * nothing), with table multiplications rather than shift-and-add so that building them is cheap
+ * even before V8 has optimised this code.
  *
  * @module
  */
@@ -53,8 +56,12 @@ export interface FixedTables {
   readonly q: Uint8Array;
   /** MDS column j times the outer q of byte position j, at [256 j, 256 j + 256). */
   readonly mq: Int32Array;
-  /** RS column j as 32-bit words (row i in byte i), at [256 j, 256 j + 256). */
-  readonly rs: Int32Array;
+  /** exp table of GF(2^8) mod the RS polynomial, doubled (510 entries) to skip a mod 255. */
+  readonly rsExp: Uint8Array;
+  /** log table of GF(2^8) mod the RS polynomial (log of 0 is stored as 0; callers mask it). */
+  readonly rsLog: Uint8Array;
+  /** Logs of the RS matrix entries, row-major (4 x 8; all entries are non-zero). */
+  readonly rsMatrixLog: Uint8Array;
 }
 
 let cached: FixedTables | undefined;
@@ -64,28 +71,31 @@ export function fixedTables(): FixedTables {
   return (cached ??= buildTables());
 }
 
-/** GF(2^8) product of a and b modulo `poly` (shift-and-add; only used to build tables). */
-function gfMul(a: number, b: number, poly: number): number {
-  let r = 0;
-  for (; b !== 0; b >>>= 1) {
-    if (b & 1) r ^= a;
-    a <<= 1;
-    if (a & 0x100) a ^= poly;
+/** exp (doubled) and log tables of GF(2^8) modulo `poly`, with generator x. */
+function expLog(poly: number): { exp: Uint8Array; log: Uint8Array } {
+  const exp = new Uint8Array(510);
+  const log = new Uint8Array(256);
+  let v = 1;
+  for (let i = 0; i < 255; i++) {
+    exp[i] = v;
+    exp[i + 255] = v;
+    log[v] = i;
+    v <<= 1;
+    if (v & 0x100) v ^= poly;
   }
-  return r;
+  return { exp, log };
 }
 
 /** §4.3.5: one q permutation from its t-tables (ROR4 is a 4-bit rotate right by one). */
 function qPermutation(t: readonly (readonly number[])[], x: number): number {
-  const ror4 = (v: number): number => ((v >>> 1) | (v << 3)) & 15;
   const a0 = x >>> 4;
   const b0 = x & 15;
   const a1 = a0 ^ b0;
-  const b1 = a0 ^ ror4(b0) ^ ((8 * a0) & 15);
+  const b1 = a0 ^ (((b0 >>> 1) | (b0 << 3)) & 15) ^ ((8 * a0) & 15);
   const a2 = t[0]![a1]!;
   const b2 = t[1]![b1]!;
   const a3 = a2 ^ b2;
-  const b3 = a2 ^ ror4(b2) ^ ((8 * a2) & 15);
+  const b3 = a2 ^ (((b2 >>> 1) | (b2 << 3)) & 15) ^ ((8 * a2) & 15);
   return (t[3]![b3]! << 4) | t[2]![a3]!;
 }
 
@@ -95,24 +105,29 @@ function buildTables(): FixedTables {
     q[x] = qPermutation(Q0_T, x);
     q[256 + x] = qPermutation(Q1_T, x);
   }
+  const m = expLog(MDS_POLY);
   // Figure 2 of the paper: the last q applied to bytes 0..3 of h is q1, q0, q1, q0.
   const outerQ = [256, 0, 256, 0] as const;
   const mq = new Int32Array(1024);
   for (let j = 0; j < 4; j++) {
+    const l0 = m.log[MDS[0][j]]!;
+    const l1 = m.log[MDS[1][j]]!;
+    const l2 = m.log[MDS[2][j]]!;
+    const l3 = m.log[MDS[3][j]]!;
     for (let x = 0; x < 256; x++) {
-      const y = q[outerQ[j] + x]!;
-      let word = 0;
-      for (let i = 0; i < 4; i++) word |= gfMul(MDS[i]![j]!, y, MDS_POLY) << (8 * i);
-      mq[256 * j + x] = word;
+      const y = q[outerQ[j]! + x]!;
+      if (y === 0) continue; // every product is 0
+      const ly = m.log[y]!;
+      mq[256 * j + x] =
+        m.exp[l0 + ly]! |
+        (m.exp[l1 + ly]! << 8) |
+        (m.exp[l2 + ly]! << 16) |
+        (m.exp[l3 + ly]! << 24);
     }
   }
-  const rs = new Int32Array(2048);
-  for (let j = 0; j < 8; j++) {
-    for (let x = 0; x < 256; x++) {
-      let word = 0;
-      for (let i = 0; i < 4; i++) word |= gfMul(RS_MATRIX[i]![j]!, x, RS_POLY) << (8 * i);
-      rs[256 * j + x] = word;
-    }
-  }
-  return { q, mq, rs };
+  const r = expLog(RS_POLY);
+  const rsMatrixLog = new Uint8Array(32);
+  for (let i = 0; i < 4; i++)
+    for (let j = 0; j < 8; j++) rsMatrixLog[8 * i + j] = r.log[RS_MATRIX[i]![j]!]!;
+  return { q, mq, rsExp: r.exp, rsLog: r.log, rsMatrixLog };
 }

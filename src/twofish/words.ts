@@ -9,7 +9,8 @@
  *
  * @module
  */
-import { decryptRun, encryptRun } from './kernel.js';
+import { MODE_CBC, MODE_CTR, MODE_ECB, decryptRun, encryptRun } from './kernel.js';
+import { DATA, DATA_BYTES, wasmKernel, type WasmRun } from './wasm.js';
 
 /** True on little-endian hosts (every platform Node ships for today, but we do not assume it). */
 export const LITTLE_ENDIAN: boolean = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
@@ -67,4 +68,68 @@ export function writeLE(b: Uint8Array, at: number, v: number): void {
   b[at + 1] = v >>> 8;
   b[at + 2] = v >>> 16;
   b[at + 3] = v >>> 24;
+}
+
+let wasmEnabled = true;
+
+/**
+ * Turns the WebAssembly kernel on or off (internal: the tests and the benchmark use it to run
+ * both paths; it is on by default whenever WebAssembly is available).
+ *
+ * @returns the previous setting.
+ */
+export function setWasmEnabled(on: boolean): boolean {
+  const was = wasmEnabled;
+  wasmEnabled = on;
+  return was;
+}
+
+const CV_WORD = 4256 / 4;
+
+/**
+ * Encrypts or decrypts the whole blocks in `out[0..len)` in place with the expanded key `x`,
+ * continuing from the chaining value or counter in `cv` (updated). Uses the WebAssembly kernel
+ * on little-endian hosts where it is available, the JavaScript kernel otherwise.
+ */
+export function processBlocks(
+  encrypt: boolean,
+  x: Int32Array,
+  out: Uint8Array,
+  len: number,
+  mode: number,
+  cv: Int32Array,
+): void {
+  const k = wasmEnabled && LITTLE_ENDIAN ? wasmKernel() : undefined;
+  if (!k) {
+    runChunks(
+      encrypt,
+      x,
+      new Int32Array(out.buffer, out.byteOffset, len >>> 2),
+      len >>> 2,
+      mode,
+      cv,
+    );
+    return;
+  }
+  let run: WasmRun;
+  if (mode === MODE_ECB) run = encrypt ? k.ecbEncrypt : k.ecbDecrypt;
+  else if (mode === MODE_CBC) run = encrypt ? k.cbcEncrypt : k.cbcDecrypt;
+  else if (mode === MODE_CTR && encrypt) run = k.ctr;
+  else throw new Error('unsupported kernel mode');
+  if (k.loadedKey !== x) {
+    k.words.set(x, 0);
+    k.loadedKey = x;
+  }
+  k.words.set(cv, CV_WORD);
+  const mem = k.bytes;
+  for (let at = 0; at < len; at += DATA_BYTES) {
+    const n = Math.min(DATA_BYTES, len - at);
+    mem.set(out.subarray(at, at + n), DATA);
+    run(0, n);
+    out.set(mem.subarray(DATA, DATA + n), at);
+  }
+  cv.set(k.words.subarray(CV_WORD, CV_WORD + 4));
+  // Leave no plaintext or chaining state behind in the shared memory.
+  mem.fill(0, DATA, DATA + Math.min(len, DATA_BYTES));
+  k.words.fill(0, CV_WORD, CV_WORD + 4);
 }

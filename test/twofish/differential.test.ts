@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setWasmEnabled } from '../../src/twofish/words.js';
 import { Twofish, twofishCbc, twofishCtr, twofishEcb } from '../../src/twofish/index.js';
 import { SlowTwofish } from '../misc/slow-twofish.js';
 import { refCbcEncrypt, refCtr, refEcbEncrypt } from './reference-modes.js';
@@ -21,7 +22,17 @@ const dataArb = fc.oneof(
 const blocksArb = dataArb.map((d) => d.subarray(0, d.length & ~15));
 const RUNS = { numRuns: 60 };
 
-describe('Twofish modes agree with twofish-ts', () => {
+describe.each([
+  ['WebAssembly', true],
+  ['JavaScript', false],
+] as const)('Twofish modes agree with twofish-ts (%s kernel)', (_name, wasm) => {
+  beforeAll(() => {
+    setWasmEnabled(wasm);
+  });
+  afterAll(() => {
+    setWasmEnabled(true);
+  });
+
   it('ECB with PKCS#7', () => {
     fc.assert(
       fc.property(keyArb, dataArb, (key, data) => {
