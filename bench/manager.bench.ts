@@ -1,0 +1,323 @@
+/**
+ * Manager throughput: requests/s and p99 latency for the signed index and a 64 KiB sealed policy
+ * over HTTPS keep-alive (autocannon), against nginx serving the very same bytes over TLS with the
+ * same certificate and TLS settings (one worker, loopback, temporary config) when
+ * /usr/sbin/nginx exists; then the cost of one client heartbeat.
+ *
+ * The manager runs in its own Node process (as nginx runs in its own), so autocannon in this
+ * process does not steal the event loop it measures. Runs are interleaved (manager, nginx,
+ * nginx, manager, ...) and reported as medians and ratios.
+ *
+ *   node --import tsx bench/manager.bench.ts                 # 3 rounds x 5 s per cell
+ *   node --import tsx bench/manager.bench.ts --duration 30 --rounds 1   # the 30 s load run
+ *   options: --duration S  --rounds N  --connections C
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { connect as netConnect, createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { createSite, loadSite } from '../src/node/site.js';
+import { createManager } from '../src/node/manager.js';
+import { createClient } from '../src/node/client.js';
+import { TLS12_CIPHERS, TLS13_CIPHERS, TLS_CURVES } from '../src/node/tls_profile.js';
+import { PATH_INDEX, policyPath } from '../src/node/protocol.js';
+
+const POLICY = 'Bench 64K';
+const NGINX = '/usr/sbin/nginx';
+
+function arg(name: string, def: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : def;
+}
+
+// ---- child: the manager under test --------------------------------------------------------
+async function serve(dir: string): Promise<void> {
+  const site = await loadSite(dir);
+  const policy = await readFile(join(dir, 'policy.bin'));
+  const manager = createManager({
+    site,
+    ports: { client: 0, clientHttp: 0, manager: 0, reporting: 0, webServices: 0 },
+    // A user handler on the manager port drives the heartbeat measurements.
+    handlers: {
+      manager: async (req, res, next) => {
+        if (req.url === '/bench/publish' && req.method === 'POST') {
+          await manager.publishPolicy(POLICY, randomBytes(64 * 1024));
+          res.end('published');
+        } else if (req.url === '/bench/cpu') {
+          res.end(JSON.stringify(process.cpuUsage()));
+        } else next();
+      },
+    },
+  });
+  const a = await manager.listen();
+  await manager.publishPolicy(POLICY, policy);
+  process.stdout.write(
+    JSON.stringify({ client: a.client.port, http: a.clientHttp.port, manager: a.manager.port }) +
+      '\n',
+  );
+  process.on('SIGTERM', () => void manager.close().then(() => process.exit(0)));
+}
+
+// ---- parent -----------------------------------------------------------------------------------
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createNetServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise<boolean>((r) => {
+      const s = netConnect({ host: '127.0.0.1', port }, () => {
+        s.destroy();
+        r(true);
+      });
+      s.on('error', () => r(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`port ${port} never opened`);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+interface Cell {
+  rps: number[];
+  p99: number[];
+  errors: number;
+  requests: number;
+}
+
+async function load(
+  url: string,
+  duration: number,
+  connections: number,
+): Promise<autocannon.Result> {
+  return autocannon({ url, duration, connections, pipelining: 1, timeout: 10 });
+}
+
+async function main(): Promise<void> {
+  const duration = arg('duration', 5);
+  const rounds = arg('rounds', 3);
+  const connections = arg('connections', 16);
+  const dir = await mkdtemp(join(tmpdir(), 'sepm-bench-'));
+  const children: ChildProcess[] = [];
+  try {
+    await createSite(dir, { commonName: 'bench.sepm.test' });
+    await writeFile(join(dir, 'policy.bin'), randomBytes(64 * 1024));
+    const self = fileURLToPath(import.meta.url);
+    const child = spawn(process.execPath, ['--import', 'tsx', self, '--serve', dir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    children.push(child);
+    const ports = await new Promise<{ client: number; http: number; manager: number }>(
+      (resolve, reject) => {
+        let buf = '';
+        child.stdout!.on('data', (d: Buffer) => {
+          buf += d.toString();
+          if (buf.includes('\n')) resolve(JSON.parse(buf.split('\n')[0]!));
+        });
+        child.once('exit', (c) => reject(new Error(`manager exited ${c}`)));
+      },
+    );
+    // The exact bytes the manager serves, for nginx.
+    const index = Buffer.from(
+      await (await fetch(`http://127.0.0.1:${ports.http}${PATH_INDEX}`)).arrayBuffer(),
+    );
+    const sealed = Buffer.from(
+      await (await fetch(`http://127.0.0.1:${ports.http}${policyPath(POLICY)}`)).arrayBuffer(),
+    );
+    const targets: Record<string, { index: string; policy: string }> = {
+      manager: {
+        index: `https://127.0.0.1:${ports.client}${PATH_INDEX}`,
+        policy: `https://127.0.0.1:${ports.client}${policyPath(POLICY)}`,
+      },
+    };
+    if (existsSync(NGINX)) {
+      const root = join(dir, 'www');
+      await mkdir(join(root, 'secars', 'policies'), { recursive: true });
+      await writeFile(join(root, 'secars', 'index'), index);
+      await writeFile(join(root, 'secars', 'policies', 'bench64k'), sealed);
+      const port = await freePort();
+      const conf = `worker_processes 1;
+daemon off;
+user root;
+pid ${dir}/nginx.pid;
+error_log ${dir}/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/tmp; proxy_temp_path ${dir}/tmp; fastcgi_temp_path ${dir}/tmp;
+  uwsgi_temp_path ${dir}/tmp; scgi_temp_path ${dir}/tmp;
+  keepalive_requests 1000000;
+  sendfile on;
+  server {
+    listen 127.0.0.1:${port} ssl;
+    ssl_certificate ${dir}/server.crt;
+    ssl_certificate_key ${dir}/server.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_ciphers ${TLS12_CIPHERS.join(':')};
+    ssl_conf_command Ciphersuites ${TLS13_CIPHERS.join(':')};
+    ssl_ecdh_curve ${TLS_CURVES};
+    ssl_prefer_server_ciphers off;
+    root ${root};
+    default_type application/octet-stream;
+  }
+}
+`;
+      await mkdir(join(dir, 'tmp'));
+      await writeFile(join(dir, 'nginx.conf'), conf);
+      const ng = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'inherit' });
+      children.push(ng);
+      await waitForPort(port);
+      targets.nginx = {
+        index: `https://127.0.0.1:${port}/secars/index`,
+        policy: `https://127.0.0.1:${port}/secars/policies/bench64k`,
+      };
+      // Same bytes from both.
+      const check = await load(targets.nginx.policy, 1, 1);
+      if (check.non2xx > 0) throw new Error('nginx does not serve the policy');
+    } else {
+      console.log(`(${NGINX} not found: manager only)`);
+    }
+
+    const cells: Record<string, Cell> = {};
+    const names = Object.keys(targets);
+    for (let r = 0; r < rounds; r++) {
+      // Alternate who goes first, so drift in machine load hits both sides alike.
+      const order = r % 2 === 0 ? names : [...names].reverse();
+      for (const what of ['index', 'policy'] as const) {
+        for (const name of order) {
+          const res = await load(targets[name]![what], duration, connections);
+          const c = (cells[`${name} ${what}`] ??= { rps: [], p99: [], errors: 0, requests: 0 });
+          c.rps.push(res.requests.average);
+          c.p99.push(res.latency.p99);
+          c.errors += res.errors + res.timeouts + res.non2xx;
+          c.requests += res.requests.total;
+        }
+      }
+    }
+
+    console.log(
+      `\nHTTPS keep-alive, ${connections} connections, ${rounds} x ${duration} s per cell, interleaved; medians.\n`,
+    );
+    console.log('| target | object | bytes | req/s | p99 ms | requests | errors |');
+    console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const what of ['index', 'policy'] as const) {
+      for (const name of names) {
+        const c = cells[`${name} ${what}`]!;
+        const bytes = what === 'index' ? index.length : sealed.length;
+        console.log(
+          `| ${name} | ${what} | ${bytes} | ${median(c.rps).toFixed(0)} | ${median(c.p99).toFixed(1)} | ${c.requests} | ${c.errors} |`,
+        );
+      }
+    }
+    if (targets.nginx !== undefined) {
+      for (const what of ['index', 'policy'] as const) {
+        const m = cells[`manager ${what}`]!.rps;
+        const n = cells[`nginx ${what}`]!.rps;
+        const paired = m.map((x, i) => x / n[i]!);
+        console.log(
+          `\nmanager/nginx ${what}: ${(median(m) / median(n)).toFixed(2)}x (paired per round: ${paired.map((x) => x.toFixed(2)).join(', ')})`,
+        );
+      }
+    }
+
+    // ---- heartbeat cost --------------------------------------------------------------------
+    const site = await loadSite(dir);
+    const sylink = {
+      ...site.sylink,
+      serverLists: [
+        {
+          name: 'bench',
+          blocks: [
+            { name: 'Priority1', servers: [{ address: '127.0.0.1', httpsPort: ports.client }] },
+          ],
+        },
+      ],
+    };
+    const client = createClient({ sylink });
+    await client.register();
+    await client.heartbeat();
+    const cpu = async (): Promise<NodeJS.CpuUsage> =>
+      JSON.parse(
+        await (await fetchInsecure(ports.manager, '/bench/cpu')).text(),
+      ) as NodeJS.CpuUsage;
+    const measure = async (n: number, changed: boolean) => {
+      const wall: number[] = [];
+      let clientCpu = 0;
+      const s0 = await cpu();
+      for (let i = 0; i < n; i++) {
+        if (changed) await fetchInsecure(ports.manager, '/bench/publish', 'POST');
+        const c0 = process.cpuUsage();
+        const t0 = performance.now();
+        const hb = await client.heartbeat();
+        wall.push(performance.now() - t0);
+        const c1 = process.cpuUsage(c0);
+        clientCpu += c1.user + c1.system;
+        if (changed !== hb.updated.length > 0) throw new Error('unexpected heartbeat result');
+      }
+      const s1 = await cpu();
+      return {
+        wall: median(wall),
+        clientCpu: clientCpu / n / 1000,
+        serverCpu: (s1.user + s1.system - s0.user - s0.system) / n / 1000,
+      };
+    };
+    const same = await measure(300, false);
+    const changed = await measure(50, true);
+    client.close();
+    console.log(
+      '\nHeartbeat cost (client over HTTPS keep-alive; server CPU includes the publish in the changed case):\n',
+    );
+    console.log('| heartbeat | median wall ms | client CPU ms | manager CPU ms |');
+    console.log('| --- | ---: | ---: | ---: |');
+    console.log(
+      `| unchanged (index fetch + verify) | ${same.wall.toFixed(2)} | ${same.clientCpu.toFixed(2)} | ${same.serverCpu.toFixed(2)} |`,
+    );
+    console.log(
+      `| one 64 KiB policy changed (index + download + open) | ${changed.wall.toFixed(2)} | ${changed.clientCpu.toFixed(2)} | ${changed.serverCpu.toFixed(2)} |`,
+    );
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// The bench talks to its own manager's control handler; TLS there is not what is measured.
+async function fetchInsecure(port: number, path: string, method = 'GET'): Promise<Response> {
+  const { request } = await import('node:https');
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, path, method, rejectUnauthorized: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve(new Response(Buffer.concat(chunks), { status: res.statusCode })),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const serveAt = process.argv.indexOf('--serve');
+if (serveAt >= 0) await serve(process.argv[serveAt + 1]!);
+else await main();
