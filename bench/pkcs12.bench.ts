@@ -13,7 +13,7 @@
  * and the reported value is the median over rounds, with min-max.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
@@ -66,12 +66,13 @@ try {
   const modern = writePkcs12(ks, 'changeit', { profile: 'modern' });
   const legacy = writePkcs12(ks, 'changeit', { profile: 'legacy' });
   let keytoolFile: Uint8Array | undefined;
+  writeFileSync(join(dir, 'src.p12'), legacy);
   const kt = spawnSync(
     'keytool',
     [
       '-importkeystore',
       '-srckeystore',
-      '/dev/stdin',
+      join(dir, 'src.p12'),
       '-srcstoretype',
       'PKCS12',
       '-srcstorepass',
@@ -84,7 +85,7 @@ try {
       'changeit',
       '-noprompt',
     ],
-    { input: legacy, stdio: ['pipe', 'ignore', 'ignore'] },
+    { stdio: 'ignore' },
   );
   if (kt.status === 0) keytoolFile = new Uint8Array(readFileSync(join(dir, 'kt.p12')));
 

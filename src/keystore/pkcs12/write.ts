@@ -5,9 +5,9 @@
  *   `pkcs8ShroudedKeyBag`s in a plain `data` safe, encrypted with PBES2 / PBKDF2-HMAC-SHA256 /
  *   AES-256-CBC (20-byte salts, explicit keyLength); certificates in an `encryptedData` safe with the
  *   same scheme; HMAC-SHA256 MAC keyed through the PKCS#12 KDF; 10,000 iterations everywhere.
- * - `legacy`: for consumers that predate PBES2 (Windows before 2016/Server 2016 1709, Java before
- *   8u301/11.0.12, OpenSSL 1.0): pbeWithSHAAnd3-KeyTripleDES-CBC for key bags and the certificate
- *   safe, HMAC-SHA1 MAC. Not RC2-40, which OpenSSL `-legacy` writes but which is broken.
+ * - `legacy`: for consumers that cannot read PBES2 or a SHA-256 MAC (older Windows, Java and
+ *   OpenSSL releases): pbeWithSHAAnd3-KeyTripleDES-CBC for key bags and the certificate safe,
+ *   HMAC-SHA1 MAC. Not RC2-40, which OpenSSL `-legacy` writes but which is broken.
  *
  * Attributes follow Java so keytool lists what we mean: friendlyName (the alias) and localKeyId on
  * each key bag and its leaf certificate; chain CA certificates without attributes; trusted
