@@ -136,6 +136,59 @@ export class PolicyStore {
     });
   }
 
+  /**
+   * Replication hook (src/node/replication/): takes a peer's already-sealed policies as they are
+   * (no re-sealing) where newer than held (higher serial; equal serial: higher SHA-256, so every
+   * manager settles on the same bytes). Then serves the peer's signed index verbatim if it lists
+   * exactly what is now held and its serial is above ours (clients refuse a lower one), else
+   * re-signs. Resolves the names taken.
+   */
+  adopt(
+    entries: readonly { name: string; serial: number; sealed: Uint8Array }[],
+    signedIndex: { body: Buffer; serial: number; policies: readonly IndexEntry[] },
+  ): Promise<string[]> {
+    return this.#enqueue(async () => {
+      const taken: string[] = [];
+      for (const e of entries) {
+        const body = Buffer.from(e.sealed);
+        const sha256 = sha256Hex(body);
+        const cur = this.#policies.get(e.name);
+        if (
+          cur !== undefined &&
+          (e.serial < cur.serial || (e.serial === cur.serial && sha256 <= cur.sha256))
+        )
+          continue;
+        const sealed = new Uint8Array(body);
+        this.#policies.set(e.name, {
+          name: e.name,
+          serial: e.serial,
+          sha256,
+          size: body.length,
+          sealed,
+          body,
+          etag: etagOf(sha256),
+        });
+        taken.push(e.name);
+      }
+      if (taken.length === 0) return taken;
+      const held = this.list();
+      const listed = new Map(signedIndex.policies.map((p) => [p.name, p]));
+      const same =
+        signedIndex.serial > this.#serial &&
+        held.length === listed.size &&
+        held.every(
+          (p) => listed.get(p.name)?.serial === p.serial && listed.get(p.name)?.sha256 === p.sha256,
+        );
+      if (same) {
+        this.#serial = signedIndex.serial;
+        this.#index = { body: signedIndex.body, etag: etagOf(sha256Hex(signedIndex.body)) };
+      } else {
+        await this.#resign();
+      }
+      return taken;
+    });
+  }
+
   #enqueue<T>(task: () => Promise<T>): Promise<T> {
     const run = this.#queue.then(task, task);
     this.#queue = run.catch(() => undefined);
@@ -149,7 +202,9 @@ export class PolicyStore {
       sha256,
       size,
     }));
-    this.#serial += 1;
+    // Milliseconds since the epoch, or one more than the last serial: it grows across restarts
+    // of the manager too, so a client's rollback check survives them.
+    this.#serial = Math.max(this.#serial + 1, Date.now());
     const bytes = encodeIndex({
       format: INDEX_FORMAT,
       version: PROTOCOL_VERSION,
