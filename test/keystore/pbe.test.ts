@@ -182,6 +182,7 @@ describe('encrypted PKCS#8', () => {
     ['PBES2 AES-192-CBC / HMAC-SHA512', ['-v2', 'aes-192-cbc', '-v2prf', 'hmacWithSHA512']],
     ['PBES2 DES-EDE3-CBC / HMAC-SHA384', ['-v2', 'des3', '-v2prf', 'hmacWithSHA384']],
     ['pbeWithSHAAnd3-KeyTripleDES-CBC', ['-v1', 'PBE-SHA1-3DES']],
+    ['pbeWithSHAAnd2-KeyTripleDES-CBC', ['-v1', 'PBE-SHA1-2DES']],
     [
       'pbeWithSHAAnd40BitRC2-CBC',
       ['-v1', 'PBE-SHA1-RC2-40', '-provider', 'legacy', '-provider', 'default'],

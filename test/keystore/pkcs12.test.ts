@@ -5,6 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   X509Certificate,
+  createHmac,
   createPrivateKey,
   createPublicKey,
   randomBytes as nodeRandomBytes,
@@ -22,6 +23,10 @@ import { readPkcs12, writePkcs12 } from '../../src/keystore/pkcs12/index.js';
 import { decryptPkcs8 } from '../../src/keystore/pbe/encrypted_pkcs8.js';
 import { Pbes2Params, Pbkdf2Params } from '../../src/keystore/pbe/schemas.js';
 import { isSepmError } from '../../src/errors.js';
+import { asBytes } from '../../src/keystore/pbe/asn1.js';
+import { pkcs12Kdf } from '../../src/keystore/pbe/pkcs12_kdf.js';
+import { computeMac } from '../../src/keystore/pkcs12/mac.js';
+import { buildChain, findLeaf, type CertInfo } from '../../src/keystore/pkcs12/chain.js';
 import type { Keystore, PrivateKeyEntry } from '../../src/keystore/model.js';
 
 let dir: string;
@@ -536,5 +541,108 @@ describe('BER input', () => {
     const k = ks.entries[0] as PrivateKeyEntry;
     expect(k.alias).toBe('b');
     expect(spkiOfKey(k.pkcs8)).toBe(spkiOfCert(k.chain[0]!));
+  });
+});
+
+describe('passwords', () => {
+  it("the empty password: a MAC keyed with zero bytes (Java's retry) is accepted too", () => {
+    const bytes = writePkcs12(small, '', { iterations: 1000 });
+    const pfx = AsnConvert.parse(bytes, PFX);
+    const content = asBytes(AsnConvert.parse(pfx.authSafe.content, OctetString));
+    const salt = asBytes(pfx.macData.macSalt);
+    const key = pkcs12Kdf('sha256', new Uint8Array(0), salt, pfx.macData.iterations, 3, 32);
+    pfx.macData.mac.digest = new OctetString(createHmac('sha256', key).update(content).digest());
+    const zeroKeyed = new Uint8Array(AsnConvert.serialize(pfx));
+    expect(readPkcs12(zeroKeyed, '').entries).toHaveLength(1);
+    expect(codeOf(() => readPkcs12(zeroKeyed, 'x'))).toBe('ERR_KEYSTORE_INTEGRITY');
+  });
+
+  it('non-ASCII passwords agree with openssl (UTF-8 for PBKDF2, BMPString for the KDF)', () => {
+    const pw = 'pässwörd€😀';
+    for (const extra of [[], ['-legacy']]) {
+      openssl(
+        'pkcs12',
+        '-export',
+        '-in',
+        'small.pem',
+        '-inkey',
+        'small-key.pem',
+        '-out',
+        'uni.p12',
+        '-passout',
+        `pass:${pw}`,
+        ...extra,
+      );
+      const ks = readPkcs12(readFileSync(join(dir, 'uni.p12')), pw);
+      const k = ks.entries[0] as PrivateKeyEntry;
+      expect(spkiOfKey(k.pkcs8)).toBe(spkiOfCert(k.chain[0]!));
+    }
+    writeFileSync(join(dir, 'uni-ours.p12'), writePkcs12(small, pw));
+    expect(sh(`openssl pkcs12 -info -nokeys -in uni-ours.p12 -passin 'pass:${pw}'`).status).toBe(0);
+  });
+
+  it('keyPasswords overrides the store password for one key bag', () => {
+    const withKeyPw = writePkcs12(small, 'keypw', { iterations: 1000 });
+    const withStorePw = writePkcs12(
+      {
+        format: 'pkcs12',
+        entries: [{ kind: 'trustedCertificate', alias: 'ca', certificate: derOf('other.pem') }],
+      },
+      'storepw',
+      { iterations: 1000 },
+    );
+    const safesOf = (b: Uint8Array) =>
+      AsnConvert.parse(
+        asBytes(AsnConvert.parse(AsnConvert.parse(b, PFX).authSafe.content, OctetString)),
+        AuthenticatedSafe,
+      );
+    const keySafe = safesOf(withKeyPw)[0]!; // the plain data safe holding the shrouded key
+    const certSafe = safesOf(withStorePw)[0]!;
+    const content = new Uint8Array(
+      AsnConvert.serialize(new AuthenticatedSafe([keySafe, certSafe])),
+    );
+    const pfx = new PFX({
+      version: 3,
+      authSafe: new ContentInfo({
+        contentType: '1.2.840.113549.1.7.1',
+        content: AsnConvert.serialize(new OctetString(content)),
+      }),
+      macData: computeMac(content, 'storepw', 'sha256', 1000),
+    });
+    const mixed = new Uint8Array(AsnConvert.serialize(pfx));
+    expect(codeOf(() => readPkcs12(mixed, 'storepw'))).toBe('ERR_KEYSTORE_KEY_UNRECOVERABLE');
+    const ks = readPkcs12(mixed, 'storepw', { keyPasswords: { s: 'keypw' } });
+    expect(ks.entries.map((e) => `${e.kind}:${e.alias}`)).toEqual([
+      'privateKey:s',
+      'trustedCertificate:ca',
+    ]);
+  });
+});
+
+describe('pairing keys with certificates', () => {
+  const info = (pem: string, extra: Partial<CertInfo> = {}): CertInfo => ({
+    der: derOf(pem),
+    x509: new X509Certificate(readFileSync(join(dir, pem))),
+    trusted: false,
+    position: 0,
+    used: false,
+    ...extra,
+  });
+  it('by localKeyId, then friendlyName (ignoring case), then public key', () => {
+    const pkcs8 = pkcs8Of('leaf-key.pem');
+    const certs = [info('root.pem'), info('int.pem', { friendlyName: 'Server' }), info('leaf.pem')];
+    const id = new Uint8Array([1, 2, 3]);
+    expect(
+      findLeaf([...certs, info('other.pem', { localKeyId: id })], { localKeyId: id, pkcs8 })?.der,
+    ).toEqual(derOf('other.pem'));
+    expect(findLeaf(certs, { alias: 'server', pkcs8 })?.der).toEqual(derOf('int.pem'));
+    const leaf = findLeaf(certs, { alias: 'nothing', pkcs8 })!;
+    expect(leaf.der).toEqual(derOf('leaf.pem'));
+    expect(buildChain(certs, leaf).map((c) => c.der)).toEqual([
+      derOf('leaf.pem'),
+      derOf('int.pem'),
+      derOf('root.pem'),
+    ]);
+    expect(findLeaf([info('root.pem')], { pkcs8 })).toBeUndefined();
   });
 });
