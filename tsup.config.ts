@@ -4,7 +4,7 @@ import { defineConfig } from 'tsup';
 // two entries share one copy of `errors.ts` and `instanceof SepmError` works across subpaths
 // (see ../shared/reference/house-style.md, Part 4).
 export default defineConfig({
-  entry: { index: 'src/index.ts', node: 'src/node/index.ts' },
+  entry: { index: 'src/index.ts', node: 'src/node/index.ts', cli: 'src/node/cli/bin.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   splitting: true,

@@ -1,13 +1,17 @@
 /**
- * `npm run demo`: exercises what the library has today and prints what it did.
- * (Grows into the full site -> manager -> client demo with the CLI.)
+ * `npm run demo`: a manager's work end to end, on loopback, in a temporary directory.
+ *
+ * Creates a site (identity, site key, keystore.jks, sylink.xml), starts the manager on free
+ * ports, publishes a sealed sample policy, runs a client heartbeat over HTTPS and over HTTP,
+ * lists keystore.jks with keytool when it is installed, and shuts down. The steps are in
+ * src/node/cli/demo.ts (the CLI's `sepm-crypto demo` runs the same code); run-manager.ts in
+ * this folder shows the same flow written out with the public API.
+ *
+ * Runs from source with tsx, so it needs only `npm install` (no build).
  */
-import { Kcs } from '../src/index.js';
+import { demoLines, runDemo } from '../src/node/cli/demo.js';
 
-const started = performance.now();
-const kcs = Kcs.generate();
-console.log('sepm-crypto demo');
-console.log(`- generated a site key (Kcs): ${kcs} (the key itself is never printed)`);
-const parsed = Kcs.parse(kcs.toString());
-console.log(`- parsed its sylink.xml form back: equal = ${parsed.equals(kcs)}`);
-console.log(`done in ${(performance.now() - started).toFixed(1)} ms`);
+const keep = process.argv.includes('--keep');
+const summary = await runDemo({ keep, log: (line) => console.log(line) });
+console.log(demoLines(summary).join('\n'));
+process.exitCode = summary.ok ? 0 : 1;

@@ -101,13 +101,14 @@ export async function identityFrom(
   io: Io,
   values: Values,
   command: string,
+  loaded?: Site,
 ): Promise<ServerIdentity> {
   const ks = str(values, 'keystore');
   const site = str(values, 'site');
   if ((ks === undefined) === (site === undefined)) {
     throw new UsageError('name the signing key with --keystore FILE or --site DIR', command);
   }
-  if (site !== undefined) return (await siteFrom(io, site)).identity;
+  if (site !== undefined) return (loaded ?? (await siteFrom(io, site))).identity;
   const bytes = await readPath(ks!, '--keystore');
   // An unencrypted PEM key needs no password; every other format has one.
   const pem = detectKeystoreFormat(bytes) === 'pem';
@@ -156,6 +157,12 @@ export async function kcsFrom(io: Io, values: Values, command: string, site?: Si
     'name the site key with --kcs-file FILE, --kcs-env NAME, --sylink FILE or --site DIR',
     command,
   );
+}
+
+/** The site of `--site`, loaded once for commands that take several things from it. */
+export async function optionalSite(io: Io, values: Values): Promise<Site | undefined> {
+  const dir = str(values, 'site');
+  return dir === undefined ? undefined : siteFrom(io, dir);
 }
 
 /** Reads the main input of a command: the positional path, or stdin. */
