@@ -53,7 +53,17 @@ export function readBagAttributes(attrs: readonly PKCS12Attribute[] | undefined)
       seen.add(a.attrId);
     }
     if (a.attrId === OID_FRIENDLY_NAME) {
-      const b = primitive(a.attrValues[0]!, 0x1e);
+      // PKCS#9 says BMPString; a few producers write UTF8String, which costs nothing to accept.
+      const value = a.attrValues[0]!;
+      if (new Uint8Array(value)[0] === 0x0c) {
+        const name = fromUtf8(primitive(value, 0x0c));
+        if (name === undefined || name.length > MAX_NAME_UNITS) {
+          throw new KeystoreError('ERR_KEYSTORE_MALFORMED', 'keystore is malformed: bad friendlyName');
+        }
+        out.friendlyName = name;
+        continue;
+      }
+      const b = primitive(value, 0x1e);
       if (b.length % 2 !== 0 || b.length / 2 > MAX_NAME_UNITS) {
         throw new KeystoreError(
           'ERR_KEYSTORE_MALFORMED',
