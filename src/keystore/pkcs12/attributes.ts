@@ -58,7 +58,10 @@ export function readBagAttributes(attrs: readonly PKCS12Attribute[] | undefined)
       if (new Uint8Array(value)[0] === 0x0c) {
         const name = fromUtf8(primitive(value, 0x0c));
         if (name === undefined || name.length > MAX_NAME_UNITS) {
-          throw new KeystoreError('ERR_KEYSTORE_MALFORMED', 'keystore is malformed: bad friendlyName');
+          throw new KeystoreError(
+            'ERR_KEYSTORE_MALFORMED',
+            'keystore is malformed: bad friendlyName',
+          );
         }
         out.friendlyName = name;
         continue;
