@@ -42,8 +42,7 @@ export interface PublishedPolicy {
 }
 
 interface StoredPolicy extends PublishedPolicy {
-  readonly body: Buffer;
-  readonly etag: string;
+  readonly cached: CachedBody;
 }
 
 /** A registered client, as the manager remembers it (in memory). */
@@ -69,7 +68,7 @@ export class PolicyStore {
   readonly #signatureFormat: 'raw' | 'cms';
   readonly #policies = new Map<string, StoredPolicy>();
   #serial = 0;
-  #index: { body: Buffer; etag: string } | undefined;
+  #index: CachedBody | undefined;
   // Publications run one at a time so that index serials follow publication order.
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -79,7 +78,7 @@ export class PolicyStore {
   }
 
   /** The current signed index response body and its ETag (built on first use). */
-  async index(): Promise<{ body: Buffer; etag: string }> {
+  async index(): Promise<CachedBody> {
     if (this.#index === undefined) {
       await this.#enqueue(async () => {
         if (this.#index === undefined) await this.#resign();
@@ -89,7 +88,7 @@ export class PolicyStore {
   }
 
   /** The cached index, if built. */
-  get cachedIndex(): { body: Buffer; etag: string } | undefined {
+  get cachedIndex(): CachedBody | undefined {
     return this.#index;
   }
 
@@ -118,8 +117,7 @@ export class PolicyStore {
         sha256,
         size: body.length,
         sealed: new Uint8Array(body),
-        body,
-        etag: etagOf(sha256),
+        cached: cachedBody(body, etagOf(sha256), 'application/octet-stream'),
       };
       this.#policies.set(name, stored);
       await this.#resign();
@@ -165,8 +163,7 @@ export class PolicyStore {
           sha256,
           size: body.length,
           sealed,
-          body,
-          etag: etagOf(sha256),
+          cached: cachedBody(body, etagOf(sha256), 'application/octet-stream'),
         });
         taken.push(e.name);
       }
@@ -181,7 +178,11 @@ export class PolicyStore {
         );
       if (same) {
         this.#serial = signedIndex.serial;
-        this.#index = { body: signedIndex.body, etag: etagOf(sha256Hex(signedIndex.body)) };
+        this.#index = cachedBody(
+          signedIndex.body,
+          etagOf(sha256Hex(signedIndex.body)),
+          'application/json',
+        );
       } else {
         await this.#resign();
       }
@@ -218,7 +219,7 @@ export class PolicyStore {
     });
     const env = encodeSignedIndexEnvelope(bytes, signature, this.#signatureFormat);
     const body = Buffer.from(env.buffer, env.byteOffset, env.byteLength);
-    this.#index = { body, etag: etagOf(sha256Hex(body)) };
+    this.#index = cachedBody(body, etagOf(sha256Hex(body)), 'application/json');
   }
 }
 
@@ -269,22 +270,41 @@ function sendError(
   send(req, res, status, 'application/json', JSON.stringify({ error }), extra);
 }
 
-function sendCached(
-  req: IncomingMessage,
-  res: ServerResponse,
-  type: string,
-  body: Buffer,
-  etag: string,
-): void {
-  if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
-    const headers: Record<string, string> = { ...COMMON_HEADERS, ETag: etag };
-    if ((req.socket as { encrypted?: boolean }).encrypted)
-      headers['Strict-Transport-Security'] = HSTS;
-    res.writeHead(304, headers);
+/** A cached response body with its headers precomputed (the hot path does no allocation). */
+export interface CachedBody {
+  readonly body: Buffer;
+  readonly etag: string;
+  /** Flat `[name, value, ...]` header lists for 200 over TLS / plain HTTP, and for 304. */
+  readonly tls200: readonly string[];
+  readonly plain200: readonly string[];
+  readonly tls304: readonly string[];
+  readonly plain304: readonly string[];
+}
+
+/** Precomputes the headers of a cached body. */
+export function cachedBody(body: Buffer, etag: string, type: string): CachedBody {
+  const common = ['X-Content-Type-Options', 'nosniff', 'Cache-Control', 'no-cache', 'ETag', etag];
+  const ok = [...common, 'Content-Type', type, 'Content-Length', String(body.length)];
+  return {
+    body,
+    etag,
+    plain200: ok,
+    tls200: [...ok, 'Strict-Transport-Security', HSTS],
+    plain304: common,
+    tls304: [...common, 'Strict-Transport-Security', HSTS],
+  };
+}
+
+function sendCached(req: IncomingMessage, res: ServerResponse, c: CachedBody): void {
+  const tls = (req.socket as { encrypted?: boolean }).encrypted === true;
+  const inm = req.headers['if-none-match'];
+  if (inm !== undefined && ifNoneMatchHits(inm, c.etag)) {
+    res.writeHead(304, (tls ? c.tls304 : c.plain304) as string[]);
     res.end();
     return;
   }
-  send(req, res, 200, type, body, { ETag: etag });
+  res.writeHead(200, (tls ? c.tls200 : c.plain200) as string[]);
+  res.end(req.method === 'HEAD' ? undefined : c.body);
 }
 
 /**
@@ -332,8 +352,39 @@ export function readBody(
  */
 export function distributionHandler(options: DistributionOptions) {
   const { store, domainId, clients, maxBodyBytes, maxClients } = options;
-  const policyTypes = 'application/octet-stream';
-  return async (req: IncomingMessage, res: ServerResponse, next: () => void): Promise<void> => {
+  const register = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const body = await readBody(req, res, maxBodyBytes);
+    if (body === undefined) return;
+    let doc: unknown;
+    try {
+      doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+    } catch {
+      return sendError(req, res, 400, 'body is not UTF-8 JSON');
+    }
+    const d = doc as { domainId?: unknown; hostname?: unknown } | null;
+    if (typeof d !== 'object' || d === null || typeof d.domainId !== 'string') {
+      return sendError(req, res, 400, 'domainId is required');
+    }
+    if (d.hostname !== undefined && (typeof d.hostname !== 'string' || d.hostname.length > 255)) {
+      return sendError(req, res, 400, 'bad hostname');
+    }
+    if (d.domainId !== domainId) return sendError(req, res, 403, 'unknown domain');
+    if (clients.size >= maxClients) {
+      return sendError(req, res, 503, 'client table is full', { 'Retry-After': '60' });
+    }
+    const clientId = randomBytes(16).toString('hex').toUpperCase();
+    clients.set(clientId, {
+      clientId,
+      hostname: d.hostname as string | undefined,
+      registeredAt: new Date(),
+    });
+    return send(req, res, 200, 'application/json', JSON.stringify({ clientId, domainId }));
+  };
+  const indexSlow = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    sendCached(req, res, await store.index());
+  };
+  // Synchronous on the hot paths (index, policy): no promise per request.
+  return (req: IncomingMessage, res: ServerResponse, next: () => void): void | Promise<void> => {
     const url = req.url ?? '';
     const method = req.method ?? 'GET';
     if (url === PATH_HELLO) {
@@ -344,8 +395,8 @@ export function distributionHandler(options: DistributionOptions) {
     if (url === PATH_INDEX) {
       if (method !== 'GET' && method !== 'HEAD')
         return sendError(req, res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
-      const idx = store.cachedIndex ?? (await store.index());
-      return sendCached(req, res, 'application/json', idx.body, idx.etag);
+      const idx = store.cachedIndex;
+      return idx === undefined ? indexSlow(req, res) : sendCached(req, res, idx);
     }
     if (url.startsWith(PATH_POLICY_PREFIX)) {
       if (method !== 'GET' && method !== 'HEAD')
@@ -359,36 +410,12 @@ export function distributionHandler(options: DistributionOptions) {
       if (!isPolicyName(name)) return sendError(req, res, 400, 'bad policy name');
       const p = store.get(name);
       if (p === undefined) return sendError(req, res, 404, 'no such policy');
-      return sendCached(req, res, policyTypes, p.body, p.etag);
+      return sendCached(req, res, p.cached);
     }
     if (url === PATH_REGISTER) {
       if (method !== 'POST')
         return sendError(req, res, 405, 'method not allowed', { Allow: 'POST' });
-      const body = await readBody(req, res, maxBodyBytes);
-      if (body === undefined) return;
-      let doc: unknown;
-      try {
-        doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
-      } catch {
-        return sendError(req, res, 400, 'body is not UTF-8 JSON');
-      }
-      const d = doc as { domainId?: unknown; hostname?: unknown } | null;
-      if (typeof d !== 'object' || d === null || typeof d.domainId !== 'string') {
-        return sendError(req, res, 400, 'domainId is required');
-      }
-      if (d.hostname !== undefined && (typeof d.hostname !== 'string' || d.hostname.length > 255)) {
-        return sendError(req, res, 400, 'bad hostname');
-      }
-      if (d.domainId !== domainId) return sendError(req, res, 403, 'unknown domain');
-      if (clients.size >= maxClients)
-        return sendError(req, res, 503, 'client table is full', { 'Retry-After': '60' });
-      const clientId = randomBytes(16).toString('hex').toUpperCase();
-      clients.set(clientId, {
-        clientId,
-        hostname: d.hostname as string | undefined,
-        registeredAt: new Date(),
-      });
-      return send(req, res, 200, 'application/json', JSON.stringify({ clientId, domainId }));
+      return register(req, res);
     }
     next();
   };

@@ -51,7 +51,10 @@ export interface PolicyIndex {
   readonly version: typeof PROTOCOL_VERSION;
   /** The site's domain id (32 upper-case hex); a client refuses an index of another site. */
   readonly domainId: string;
-  /** Index serial; grows by one on every change, so a client can refuse a rollback. */
+  /**
+   * Index serial: `max(previous + 1, milliseconds since the epoch)` at issue, so it grows on every
+   * change and across manager restarts; a client refuses a lower serial from the same manager.
+   */
   readonly serial: number;
   /** When the manager issued this index (ISO 8601, UTC). */
   readonly issuedAt: string;
