@@ -19,12 +19,15 @@ import {
   PolicyStore,
   distributionHandler,
   notFound,
-  sendJson,
   type PublishedPolicy,
   type RegisteredClient,
 } from './distribution.js';
 import { isPolicyName } from './protocol.js';
 import type { Sylink, SylinkServer, ServerPriorityBlock } from '../sylink/model.js';
+import type { Server as HttpsServer } from 'node:https';
+import { createManagerServices } from './webservices/services.js';
+import type { ManagerServicesOptions } from './webservices/context.js';
+import type { ReplicationReport } from './replication/replicator.js';
 
 /** The five manager ports, by role. */
 export type PortName = 'client' | 'clientHttp' | 'manager' | 'reporting' | 'webServices';
@@ -94,6 +97,13 @@ export interface ManagerPeer {
   readonly httpPort?: number;
   /** Priority block, 1 = first tried (default 2). */
   readonly priority?: number;
+  /** Its manager port for replication (default 8443). */
+  readonly managerPort?: number;
+  /**
+   * Its certificate (X509Certificate, DER or PEM): pinned for mutual TLS on 8443, trusted for
+   * its signatures, and listed in {@link Manager.sylink}. Without it the peer is not replicated.
+   */
+  readonly certificate?: X509Certificate | Uint8Array | string;
 }
 
 /** Limits that bound what one client can make the manager hold. */
@@ -140,6 +150,8 @@ export interface ManagerOptions {
   readonly indexSignature?: 'raw' | 'cms';
   /** Called with errors thrown by handlers (they also turn into a 500). */
   readonly onError?: (error: unknown, port: PortName) => void;
+  /** Web services (8446), reporting (8445), console and replication (8443); docs/rest-api.md. */
+  readonly services?: ManagerServicesOptions;
 }
 
 /** Where a port listens. */
@@ -178,6 +190,8 @@ export interface Manager {
   sylink(options?: { protocol?: 'https' | 'http' }): Sylink;
   /** Clients registered since start. */
   readonly clients: ReadonlyMap<string, RegisteredClient>;
+  /** Pulls from every peer with a certificate now (replication, docs/rest-api.md). */
+  replicate(): Promise<ReplicationReport[]>;
   /** The domain id. */
   readonly domainId: string;
 }
@@ -259,19 +273,23 @@ export function createManager(options: ManagerOptions): Manager {
     maxBodyBytes: limits.maxBodyBytes,
     maxClients: limits.maxClients,
   });
+  const services = createManagerServices({
+    site,
+    store,
+    clients,
+    sylink: () => manager.sylink(),
+    peers: options.peers ?? [],
+    maxBodyBytes: limits.maxBodyBytes,
+    ...(options.services !== undefined ? { options: options.services } : {}),
+    onError: (e) => options.onError?.(e, 'manager'),
+  });
 
   const defaults: Record<PortName, ManagerHandler> = {
-    client: distribution,
-    clientHttp: distribution,
-    manager: (req, res) => notFound(req, res),
-    reporting: (req, res) => notFound(req, res),
-    // The one public fact about 8446 a client can check without credentials (SEPM REST, PSSEPM).
-    webServices: (req, res) => {
-      if (req.url === '/sepm/api/v1/version' && (req.method === 'GET' || req.method === 'HEAD')) {
-        return sendJson(req, res, 200, { API_VERSION: '1', version: 'sepm-crypto' });
-      }
-      return notFound(req, res);
-    },
+    client: services.tap(distribution),
+    clientHttp: services.tap(distribution),
+    manager: services.manager,
+    reporting: services.reporting,
+    webServices: services.webServices,
   };
 
   let servers: Partial<Record<PortName, HttpServer>> = {};
@@ -348,6 +366,7 @@ export function createManager(options: ManagerOptions): Manager {
         : (createHttpsServer(
             {
               ...TLS_SERVER_PROFILE,
+              ...(name === 'manager' ? services.managerTls : {}),
               ...common,
               key: creds.key,
               cert: creds.cert,
@@ -356,6 +375,7 @@ export function createManager(options: ManagerOptions): Manager {
             listener,
           ) as unknown as HttpServer);
     ref.server = server;
+    if (name === 'manager') services.attachManagerServer(server as unknown as HttpsServer);
     server.maxHeadersCount = limits.maxHeadersCount;
     server.timeout = limits.idleTimeoutMs;
     server.keepAliveTimeout = limits.keepAliveTimeoutMs;
@@ -448,6 +468,7 @@ export function createManager(options: ManagerOptions): Manager {
         throw e;
       }
       state = 'listening';
+      services.start();
       // Sign the (empty) index now, so the first heartbeat does not pay for it. A failure here
       // resurfaces (as a 500 and onError) on the first index request, which retries.
       store.index().catch((e: unknown) => options.onError?.(e, 'client'));
@@ -460,6 +481,7 @@ export function createManager(options: ManagerOptions): Manager {
         return (closing = Promise.resolve());
       }
       state = 'closing';
+      void services.stop();
       for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
       closing = closeServers(Object.values(servers), limits.closeTimeoutMs).then(() => {
         state = 'closed';
@@ -476,10 +498,14 @@ export function createManager(options: ManagerOptions): Manager {
         );
       }
       if (!(data instanceof Uint8Array)) throw new TypeError('"data" expected Uint8Array');
-      return store.publish(name, data);
+      const published = await store.publish(name, data);
+      services.published(name);
+      return published;
     },
-    unpublishPolicy(name) {
-      return store.unpublish(name);
+    async unpublishPolicy(name) {
+      const had = await store.unpublish(name);
+      if (had) services.published(name);
+      return had;
     },
     policies() {
       return store.list();
@@ -518,7 +544,8 @@ export function createManager(options: ManagerOptions): Manager {
       const blocks: ServerPriorityBlock[] = [...byPriority.keys()]
         .sort((a, b) => a - b)
         .map((pr) => ({ name: `Priority${pr}`, servers: byPriority.get(pr)! }));
-      const certs = site.certificates ?? [site.identity.certificate];
+      // The site's certificates and the peers': clients verify what either signed.
+      const certs = services.trusted();
       return {
         domainId: site.domainId,
         nameSpace: 'rpc',
@@ -539,6 +566,7 @@ export function createManager(options: ManagerOptions): Manager {
       };
     },
     clients,
+    replicate: () => services.replicate(),
     domainId: site.domainId,
   };
   return manager;
