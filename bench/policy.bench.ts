@@ -39,7 +39,7 @@ async function msPerOp(fn: () => unknown): Promise<number> {
   let n = 0;
   const cpu = process.cpuUsage();
   const t = performance.now();
-  let elapsed = 0;
+  let elapsed: number;
   do {
     await fn();
     n++;
