@@ -29,8 +29,10 @@ export interface PemBlock {
 const LABEL = '[\\x21-\\x2C\\x2E-\\x7E](?:[- ]?[\\x21-\\x2C\\x2E-\\x7E])*';
 const BEGIN = new RegExp(`^-----BEGIN (${LABEL})-----[ \\t]*$`);
 const END = new RegExp(`^-----END (${LABEL})-----[ \\t]*$`);
-const HEADER = /^([A-Za-z0-9-]+):[ \t]*(.*?)[ \t]*$/;
-const FRIENDLY_NAME = /^[ \t]*friendlyName:[ \t]?(.*?)[ \t]*$/;
+// No lazy group before trailing whitespace here: with a long run of blanks that backtracks
+// quadratically (ReDoS); values are trimmed in code instead.
+const HEADER = /^([A-Za-z0-9-]+):(.*)$/;
+const FRIENDLY_NAME = /^[ \t]*friendlyName:(.*)$/;
 
 /** Decodes text input: a string as is, bytes as strict UTF-8; a leading BOM is dropped. */
 export function pemText(input: string | Uint8Array, label = 'text'): string {
@@ -72,7 +74,7 @@ export function pemBlocks(text: string | Uint8Array): PemBlock[] {
         throw new PemError('ERR_PEM_MALFORMED', `PEM line ${i + 1} is not a valid BEGIN line`);
       }
       const fn = FRIENDLY_NAME.exec(line);
-      if (fn) friendlyName = fn[1];
+      if (fn) friendlyName = fn[1]!.trim();
       continue;
     }
     const label = begin[1]!;
@@ -84,7 +86,7 @@ export function pemBlocks(text: string | Uint8Array): PemBlock[] {
     if (j < lines.length && HEADER.test(lines[j]!)) {
       for (; j < lines.length && lines[j]!.trim() !== ''; j++) {
         const h = HEADER.exec(lines[j]!);
-        if (h) headers.push([h[1]!, h[2]!]);
+        if (h) headers.push([h[1]!, h[2]!.trim()]);
         else if (/^[ \t]/.test(lines[j]!) && headers.length > 0) {
           const last = headers[headers.length - 1]!;
           last[1] += lines[j]!.trim();

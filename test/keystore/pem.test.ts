@@ -359,6 +359,22 @@ describe('PEM framing', () => {
     );
   });
 
+  it('handles long pathological lines in linear time (no regex backtracking)', () => {
+    const t = performance.now();
+    for (const text of [
+      'friendlyName: ' + ' '.repeat(300_000) + 'x',
+      '-----BEGIN ' + 'A-'.repeat(200_000),
+      '-----BEGIN RSA PRIVATE KEY-----\nDEK-Info:' + ' '.repeat(300_000) + 'x\n',
+    ]) {
+      try {
+        readPem(text);
+      } catch (e) {
+        expect(isSepmError(e)).toBe(true);
+      }
+    }
+    expect(performance.now() - t).toBeLessThan(2000);
+  });
+
   it('round-trips any bytes through toPem/pemBlocks, with 64-character lines', () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 1, maxLength: 300 }), (der) => {
