@@ -31,6 +31,11 @@ export interface TwofishMode {
    * @returns a fresh array with the plaintext.
    */
   decrypt(data: Uint8Array): Bytes;
+  /**
+   * Overwrites this mode's expanded key with zeros; later calls throw a `TypeError`. Optional
+   * hygiene: nothing else keeps the key once the object is garbage.
+   */
+  destroy(): void;
 }
 
 /** Options of {@link twofishEcb} and {@link twofishCbc}. */
@@ -110,6 +115,18 @@ function unpad(out: Bytes): Bytes {
   return new Uint8Array(out.buffer, 0, n - p);
 }
 
+/** Wipes `x` and marks it destroyed (a zero-length view is the marker the modes check). */
+function destroyKey(state: { x: Int32Array }): void {
+  state.x.fill(0);
+  state.x = new Int32Array(0);
+}
+
+/** Throws when the mode's key was destroyed. */
+function live(x: Int32Array): Int32Array {
+  if (x.length === 0) throw new TypeError('this Twofish mode was destroyed');
+  return x;
+}
+
 function checkKey(key: unknown): Uint8Array {
   return abytes(key, 'key', 16, 24, 32);
 }
@@ -142,20 +159,25 @@ function checkIv(iv: unknown): Uint8Array {
 export function twofishEcb(key: Uint8Array, opts?: TwofishPaddingOptions): TwofishMode {
   checkKey(key);
   const padding = paddingOption(opts);
-  const x = expandKey(key, new Int32Array(EXPANDED_WORDS));
+  const state = { x: expandKey(key, new Int32Array(EXPANDED_WORDS)) };
   const cv = new Int32Array(4);
   return {
     encrypt(data: Uint8Array): Bytes {
       abytes(data, 'data');
+      const x = live(state.x);
       const out = preparePlaintext(data, padding);
       processBlocks(true, x, out, out.length, MODE_ECB, cv);
       return out;
     },
     decrypt(data: Uint8Array): Bytes {
       abytes(data, 'data');
+      const x = live(state.x);
       const out = prepareCiphertext(data, padding);
       processBlocks(false, x, out, out.length, MODE_ECB, cv);
       return padding ? unpad(out) : out;
+    },
+    destroy(): void {
+      destroyKey(state);
     },
   };
 }
@@ -190,7 +212,7 @@ export function twofishCbc(
   checkKey(key);
   checkIv(iv);
   const padding = paddingOption(opts);
-  const x = expandKey(key, new Int32Array(EXPANDED_WORDS));
+  const state = { x: expandKey(key, new Int32Array(EXPANDED_WORDS)) };
   // SP 800-38A §6.2: the IV is XORed into the first block as little-endian words, like data.
   const iv0 = readLE(iv, 0);
   const iv1 = readLE(iv, 4);
@@ -200,6 +222,7 @@ export function twofishCbc(
   return {
     encrypt(data: Uint8Array): Bytes {
       abytes(data, 'data');
+      const x = live(state.x);
       const out = preparePlaintext(data, padding);
       cv[0] = iv0;
       cv[1] = iv1;
@@ -211,6 +234,7 @@ export function twofishCbc(
     },
     decrypt(data: Uint8Array): Bytes {
       abytes(data, 'data');
+      const x = live(state.x);
       const out = prepareCiphertext(data, padding);
       cv[0] = iv0;
       cv[1] = iv1;
@@ -219,6 +243,9 @@ export function twofishCbc(
       processBlocks(false, x, out, out.length, MODE_CBC, cv);
       cv.fill(0);
       return padding ? unpad(out) : out;
+    },
+    destroy(): void {
+      destroyKey(state);
     },
   };
 }
@@ -243,7 +270,7 @@ export function twofishCbc(
 export function twofishCtr(key: Uint8Array, iv: Uint8Array): TwofishMode {
   checkKey(key);
   checkIv(iv);
-  const x = expandKey(key, new Int32Array(EXPANDED_WORDS));
+  const state = { x: expandKey(key, new Int32Array(EXPANDED_WORDS)) };
   const n0 = readBE(iv, 0);
   const n1 = readBE(iv, 4);
   const n2 = readBE(iv, 8);
@@ -252,6 +279,7 @@ export function twofishCtr(key: Uint8Array, iv: Uint8Array): TwofishMode {
   const tail = new Int32Array(4);
   const crypt = (data: Uint8Array): Bytes => {
     abytes(data, 'data');
+    const x = live(state.x);
     const n = data.length;
     const out = new Uint8Array(n);
     out.set(data);
@@ -274,5 +302,11 @@ export function twofishCtr(key: Uint8Array, iv: Uint8Array): TwofishMode {
     cv.fill(0);
     return out;
   };
-  return { encrypt: crypt, decrypt: crypt };
+  return {
+    encrypt: crypt,
+    decrypt: crypt,
+    destroy(): void {
+      destroyKey(state);
+    },
+  };
 }

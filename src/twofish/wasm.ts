@@ -12,7 +12,7 @@
  * byte swapping. Binary format: WebAssembly Core Specification 2.0, §5 "Binary Format".
  *
  * Memory layout (one instance per process, shared by all keys; JavaScript is single-threaded
- * per isolate, and the key tables are copied in when a different key is used):
+ * per isolate; the caller copies the expanded key in for each call and wipes it afterwards):
  * - [0, 4096): the four key-dependent S-box x MDS tables (1024 words);
  * - [4096, 4256): subkeys K_0..K_39;
  * - [4256, 4272): chaining value (CBC, little-endian words) or counter (CTR, four big-endian
@@ -394,8 +394,6 @@ export interface WasmKernel {
   readonly bytes: Uint8Array;
   /** The memory as 32-bit words (host order; this path is only used on little-endian hosts). */
   readonly words: Int32Array;
-  /** The expanded key whose tables are in memory now. */
-  loadedKey: Int32Array | undefined;
 }
 
 let instance: WasmKernel | null | undefined;
@@ -422,7 +420,6 @@ export function wasmKernel(): WasmKernel | undefined {
           ctr: e.ctr!,
           bytes: new Uint8Array(e.memory.buffer),
           words: new Int32Array(e.memory.buffer),
-          loadedKey: undefined,
         };
       }
     } catch {

@@ -116,10 +116,7 @@ export function processBlocks(
   else if (mode === MODE_CBC) run = encrypt ? k.cbcEncrypt : k.cbcDecrypt;
   else if (mode === MODE_CTR && encrypt) run = k.ctr;
   else throw new Error('unsupported kernel mode');
-  if (k.loadedKey !== x) {
-    k.words.set(x, 0);
-    k.loadedKey = x;
-  }
+  k.words.set(x, 0);
   k.words.set(cv, CV_WORD);
   const mem = k.bytes;
   for (let at = 0; at < len; at += DATA_BYTES) {
@@ -129,7 +126,8 @@ export function processBlocks(
     out.set(mem.subarray(DATA, DATA + n), at);
   }
   cv.set(k.words.subarray(CV_WORD, CV_WORD + 4));
-  // Leave no plaintext or chaining state behind in the shared memory.
+  // Leave no key, data or chaining state behind in the shared memory (copying the 4 KiB key
+  // in again on the next call costs well under a microsecond).
   mem.fill(0, DATA, DATA + Math.min(len, DATA_BYTES));
-  k.words.fill(0, CV_WORD, CV_WORD + 4);
+  k.words.fill(0, 0, CV_WORD + 4);
 }

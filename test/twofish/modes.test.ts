@@ -105,6 +105,15 @@ describe('inputs and outputs', () => {
     expect(tf.blockSize).toBe(16);
   });
 
+  it('destroy() on a mode refuses later use', () => {
+    for (const mode of [twofishEcb(key), twofishCbc(key, iv), twofishCtr(key, iv)]) {
+      const ct = mode.encrypt(sample(20));
+      mode.destroy();
+      expect(() => mode.encrypt(sample(20))).toThrow(TypeError);
+      expect(() => mode.decrypt(ct)).toThrow(/destroyed/);
+    }
+  });
+
   it('destroy() wipes the key and refuses later use', () => {
     const tf = new Twofish(key);
     tf.destroy();
