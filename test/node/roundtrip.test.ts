@@ -4,6 +4,7 @@ import { Kcs } from '../../src/kcs.js';
 import { isSepmError } from '../../src/errors.js';
 import { createManager, type Manager, type ManagerSite } from '../../src/node/manager.js';
 import { createClient } from '../../src/node/client.js';
+import { PATH_INDEX } from '../../src/node/protocol.js';
 import { testIdentity } from './helpers.js';
 
 const ALL_ZERO = { client: 0, clientHttp: 0, manager: 0, reporting: 0, webServices: 0 };
@@ -76,6 +77,66 @@ describe('manager -> client round trip', () => {
       );
     } finally {
       await other.close();
+    }
+  });
+
+  it('verifies a CMS-signed index', async () => {
+    const cms = createManager({ site, ports: ALL_ZERO, indexSignature: 'cms' });
+    await cms.listen();
+    const client = createClient({ sylink: cms.sylink() });
+    try {
+      await cms.publishPolicy('C', randomBytes(10));
+      const raw = await (
+        await fetch(`http://127.0.0.1:${cms.addresses.clientHttp!.port}${PATH_INDEX}`)
+      ).json();
+      expect(raw.signatureFormat).toBe('cms');
+      const hb = await client.heartbeat();
+      expect(hb.policies.map((p) => p.name)).toEqual(['C']);
+      expect(hb.indexSigner.equal(site.identity.certificate)).toBe(true);
+    } finally {
+      client.close();
+      await cms.close();
+    }
+  });
+
+  it('refuses a replayed older index (rollback) and a registration for another domain', async () => {
+    let replay: Buffer | undefined;
+    const m = createManager({
+      site,
+      ports: ALL_ZERO,
+      handlers: {
+        client: (req, res, next) => {
+          if (req.url === PATH_INDEX && replay !== undefined) return void res.end(replay);
+          next();
+        },
+      },
+    });
+    const a = await m.listen();
+    const client = createClient({ sylink: m.sylink() });
+    try {
+      await m.publishPolicy('R', randomBytes(10));
+      const old = Buffer.from(
+        await (await fetch(`http://127.0.0.1:${a.clientHttp.port}${PATH_INDEX}`)).arrayBuffer(),
+      );
+      await m.publishPolicy('R', randomBytes(10));
+      expect((await client.heartbeat()).policies[0]!.serial).toBe(2);
+      replay = old;
+      const err = await client.heartbeat().then(
+        () => undefined,
+        (e: unknown) => e as { code: string; message: string },
+      );
+      expect(err?.code).toBe('ERR_MANAGER_PROTOCOL');
+      expect(err?.message).toMatch(/rollback/);
+      const other = createClient({ sylink: { ...m.sylink(), domainId: '0'.repeat(32) } });
+      const rej = await other.register().then(
+        () => undefined,
+        (e: unknown) => e as { code: string },
+      );
+      other.close();
+      expect(rej?.code).toBe('ERR_MANAGER_REQUEST_REJECTED');
+    } finally {
+      client.close();
+      await m.close();
     }
   });
 });
