@@ -9,6 +9,21 @@
 import { X509Certificate } from '../cert/x509.js';
 import { fromBase64, toBase64 } from '../bytes.js';
 
+/**
+ * Decoded certificates by base64 DER, least recently used first. Decoding one takes about
+ * 0.1 ms of ASN.1 work (most of the cost of parsing a sylink), while a client or manager reads
+ * the same few certificates again at every reload. The key is the exact DER, only successfully
+ * decoded certificates are kept, and a hit is used only while its bytes still equal the key, so
+ * a hit returns what decoding would.
+ */
+const cache = new Map<string, X509Certificate>();
+const CACHE_SIZE = 64;
+
+/** Empties the decoded-certificate cache (for benchmarks of cold parses). @internal */
+export function clearCertificateCache(): void {
+  cache.clear();
+}
+
 const PEM = /^-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]*)-----END CERTIFICATE-----$/;
 
 /**
@@ -27,13 +42,26 @@ export function decodeCertificateText(text: string): X509Certificate | Error {
         : 'content is neither base64 DER nor a PEM certificate',
     );
   }
+  const key = toBase64(der);
+  const cached = cache.get(key);
+  // The instance is shared between parses: re-check its bytes (about 2 µs), so that a caller
+  // who wrote into its `rawData` cannot change what later parses return.
+  if (cached !== undefined && toBase64(new Uint8Array(cached.rawData)) === key) {
+    // Refresh its place: the map's insertion order is the eviction order.
+    cache.delete(key);
+    cache.set(key, cached);
+    return cached;
+  }
   // The ASN.1 reader stops after the first value and would ignore trailing bytes silently; a
   // certificate is exactly one DER SEQUENCE (RFC 5280 §4.1, X.690 §8.1).
   if (sequenceLength(der) !== der.length) {
     return new Error('content is not exactly one DER certificate');
   }
   try {
-    return new X509Certificate(der);
+    const cert = new X509Certificate(der);
+    cache.set(key, cert);
+    if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    return cert;
   } catch (cause) {
     return new Error('content is not an X.509 certificate', { cause });
   }

@@ -13,6 +13,14 @@
  */
 import { SylinkError } from '../errors.js';
 
+// Strict decoders (WHATWG Encoding: `fatal` throws on any invalid sequence); stateless between
+// non-streaming `decode` calls, so one of each serves every parse.
+const DECODERS = {
+  'UTF-8': new TextDecoder('utf-8', { fatal: true }),
+  'UTF-16LE': new TextDecoder('utf-16le', { fatal: true }),
+  'UTF-16BE': new TextDecoder('utf-16be', { fatal: true }),
+} as const;
+
 /** What the bytes were decoded as; `'string'` when the caller passed text. */
 export type DetectedEncoding = 'UTF-8' | 'UTF-16LE' | 'UTF-16BE' | 'string';
 
@@ -60,7 +68,7 @@ export function decodeSylinkInput(input: Uint8Array | string, maxBytes: number):
   }
   try {
     // The decoder strips the BOM itself (ignoreBOM defaults to false).
-    const text = new TextDecoder(encoding.toLowerCase(), { fatal: true }).decode(b);
+    const text = DECODERS[encoding].decode(b);
     return { text, encoding };
   } catch (cause) {
     throw new SylinkError('ERR_SYLINK_ENCODING', `sylink.xml is not valid ${encoding}`, { cause });
