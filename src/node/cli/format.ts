@@ -43,7 +43,8 @@ export function certificateView(cert: X509Certificate | Uint8Array): Certificate
     serialNumber: node.serialNumber.toUpperCase(),
     notBefore: new Date(node.validFrom).toISOString(),
     notAfter: new Date(node.validTo).toISOString(),
-    selfSigned: node.checkIssued(node) && node.verify(key),
+    // Not checkIssued: OpenSSL also wants keyCertSign there, which server certificates lack.
+    selfSigned: node.subject === node.issuer && node.verify(key),
     publicKey: keyText,
     signatureAlgorithm: signatureAlgorithmOf(der),
     subjectAltNames: node.subjectAltName ? node.subjectAltName.split(', ') : [],
