@@ -382,7 +382,9 @@ describe('parseSylink: options and arguments', () => {
 
 describe('parseSylink: decoded-certificate cache', () => {
   it('reuses a decoded certificate, but not one whose bytes were changed by a caller', () => {
-    const xml = minimal(`<ServerCertList><Certificate Name="a">${b64(certs[1]!)}</Certificate></ServerCertList>`);
+    const xml = minimal(
+      `<ServerCertList><Certificate Name="a">${b64(certs[1]!)}</Certificate></ServerCertList>`,
+    );
     const first = parseSylink(xml).certificates[0]!.certificate;
     expect(parseSylink(xml).certificates[0]!.certificate).toBe(first);
     new Uint8Array(first.rawData).fill(0);
