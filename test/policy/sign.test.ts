@@ -14,6 +14,7 @@ import * as x509 from '../../src/cert/x509.js';
 import { generateServerIdentity, type ServerIdentity } from '../../src/cert/index.js';
 import { signPolicy, verifyPolicy } from '../../src/policy/index.js';
 import { PolicyError } from '../../src/errors.js';
+import fc from 'fast-check';
 import { PROVIDERS, cryptoKeyOf, openssl, privateKeyPem, tempDir } from '../cert/helpers.js';
 
 const POLICY = new TextEncoder().encode(
@@ -532,3 +533,84 @@ describe('verifyPolicy refuses CMS algorithms other than RSA PKCS #1 v1.5 with S
     );
   });
 });
+
+describe('verifyPolicy on hostile CMS input', () => {
+  let id: ServerIdentity;
+  let cms: Uint8Array;
+  beforeAll(async () => {
+    id = await generateServerIdentity({ commonName: 'hostile.example' });
+    cms = await signPolicy(POLICY, id, { format: 'cms' });
+  });
+
+  const outcome = (sig: Uint8Array) =>
+    verifyPolicy(POLICY, sig, [id.certificate]).then(
+      () => 'accepted',
+      (e: unknown) => (e instanceof PolicyError ? 'PolicyError' : `other: ${String(e)}`),
+    );
+
+  it('answers random bytes behind a CMS header with a PolicyError', async () => {
+    const header = cms.subarray(0, 15);
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 600 }), async (tail) => {
+        const sig = new Uint8Array(header.length + tail.length);
+        sig.set(header);
+        sig.set(tail, header.length);
+        return (await outcome(sig)) === 'PolicyError';
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('answers byte changes of a valid CMS with a PolicyError, unless they miss everything signed', async () => {
+    const results = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(fc.nat(cms.length - 1), fc.integer({ min: 1, max: 255 }), async (at, x) => {
+        const sig = cms.slice();
+        sig[at] ^= x;
+        const o = await outcome(sig);
+        results.set(o, (results.get(o) ?? 0) + 1);
+        return o === 'PolicyError' || o === 'accepted';
+      }),
+      { numRuns: 200 },
+    );
+    expect(results.get('PolicyError')).toBeGreaterThan(0);
+    // Any change inside the signed attributes or the signature value is refused.
+    const attrsAt = findBytes(
+      cms,
+      Uint8Array.of(0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x04),
+    );
+    expect(attrsAt).toBeGreaterThan(0);
+    for (let at = attrsAt; at < cms.length; at++) {
+      const sig = cms.slice();
+      sig[at] ^= 0x01;
+      expect(await outcome(sig), `byte ${at}`).toBe('PolicyError');
+    }
+  });
+
+  it('refuses a nesting bomb quickly', async () => {
+    const depth = 100_000;
+    const body = new Uint8Array(depth * 5);
+    for (let i = 0; i < depth; i++) {
+      const rest = body.length - (i + 1) * 5;
+      body.set([0x30, 0x83, rest >> 16, (rest >> 8) & 255, rest & 255], i * 5);
+    }
+    const inner = new Uint8Array(11 + 5 + body.length);
+    inner.set([0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02]);
+    inner.set([0xa0, 0x83, body.length >> 16, (body.length >> 8) & 255, body.length & 255], 11);
+    inner.set(body, 16);
+    const sig = new Uint8Array(5 + inner.length);
+    sig.set([0x30, 0x83, inner.length >> 16, (inner.length >> 8) & 255, inner.length & 255]);
+    sig.set(inner, 5);
+    const t = performance.now();
+    expect(await codeOf(verifyPolicy(POLICY, sig, [id.certificate]))).toBe('ERR_POLICY_MALFORMED');
+    expect(performance.now() - t).toBeLessThan(2000);
+  });
+});
+
+function findBytes(hay: Uint8Array, needle: Uint8Array): number {
+  outer: for (let i = 0; i + needle.length <= hay.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
