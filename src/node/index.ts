@@ -66,3 +66,15 @@ export {
   TLS_CURVES,
 } from './tls_profile.js';
 export { writeFileAtomic, type WriteFileAtomicOptions } from './atomic_file.js';
+export {
+  hashPassword,
+  type Role,
+  type ScryptCredential,
+  type ThrottleOptions,
+} from './webservices/auth.js';
+export {
+  DEFAULT_API_VERSION,
+  type ApiVersion,
+  type ManagerServicesOptions,
+} from './webservices/context.js';
+export type { ReplicationReport } from './replication/replicator.js';
