@@ -19,7 +19,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ServerIdentity } from '../cert/types.js';
 import { X509Certificate } from '../cert/x509.js';
-import { generateServerIdentity, type SubjectAltName } from '../cert/index.js';
+import {
+  assertServerIdentity,
+  generateServerIdentity,
+  type SubjectAltName,
+} from '../cert/index.js';
 import {
   identityFromKeystore,
   keystoreFromIdentity,
@@ -135,7 +139,7 @@ export interface CreateSiteOptions {
   readonly kcs?: Kcs;
   /** Use this domain id (32 upper-case hex) instead of a new random one. */
   readonly domainId?: string;
-  /** Use this identity instead of generating one. */
+  /** Use this identity instead of generating one (it must pass `checkServerIdentity`). */
   readonly identity?: ServerIdentity;
   /** Replace an existing site in `dir` (default: refuse). */
   readonly overwrite?: boolean;
@@ -282,6 +286,8 @@ export async function createSite(
       ...(options.keySize !== undefined ? { keySize: options.keySize } : {}),
       ...(options.validityDays !== undefined ? { validityDays: options.validityDays } : {}),
     }));
+  // A supplied identity must meet the same import rules as an imported one.
+  if (options.identity !== undefined) await assertServerIdentity(options.identity);
   const kcs = options.kcs ?? Kcs.generate();
   const domainId = options.domainId ?? randomBytes(16).toString('hex').toUpperCase();
   const adminPassword = randomBytes(18).toString('base64url');
