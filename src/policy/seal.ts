@@ -29,6 +29,8 @@ import {
   FINGERPRINT_LENGTH,
   IV_OFFSET,
   KCS_CHECK_OFFSET,
+  MAX_SIGNATURE_LENGTH,
+  MIN_SIGNATURE_LENGTH,
   SEALED_MAGIC,
   SEALED_OVERHEAD,
   SEALED_VERSION,
@@ -122,7 +124,7 @@ export async function sealPolicy(data: Uint8Array, options: SealPolicyOptions): 
   // The signature length is part of what is signed, so it must be known first: the modulus size.
   const anchors = rsaAnchors([identity.certificate], 'options.identity.certificate');
   const size = anchors[0]?.size;
-  if (size === undefined || size < 256 || size > 1024) {
+  if (size === undefined || size < MIN_SIGNATURE_LENGTH || size > MAX_SIGNATURE_LENGTH) {
     throw new PolicyError(
       'ERR_POLICY_UNSUPPORTED_ALGORITHM',
       'sealed policies need an RSA key of 2048 to 8192 bits',

@@ -38,8 +38,9 @@ export const CT_LENGTH_OFFSET = 30;
 export const CT_OFFSET = 34;
 /** Length of the signer fingerprint. */
 export const FINGERPRINT_LENGTH = 32;
-/** Smallest and largest signature: RSA 2048 to 8192 bits. */
+/** Smallest signature length: RSA 2048 bits. */
 export const MIN_SIGNATURE_LENGTH = 256;
+/** Largest signature length: RSA 8192 bits. */
 export const MAX_SIGNATURE_LENGTH = 1024;
 /** Bytes besides the ciphertext and the signature. */
 export const SEALED_OVERHEAD = CT_OFFSET + FINGERPRINT_LENGTH + 2;
