@@ -241,6 +241,11 @@ ${b64(certs[1]!).replace(/(.{64})/g, '$1\n')}
     ['the SEP 12.1 sample', () => SEP121_SAMPLE],
     ['a file with unknown parts everywhere', rich],
     [
+      'a file in a default namespace, with xml:lang, an undeclaration and prefixes',
+      () =>
+        '<ServerSettings xmlns="urn:sepm" xml:lang="en" DomainId="D"><CommConf><AgentCommunicationSetting Kcs="0123456789ABCDEF0123456789ABCDEF"/><U xmlns=""><V/></U><p:W xmlns:p="urn:p" p:a="1" xmlns:q="urn:q"/></CommConf></ServerSettings>',
+    ],
+    [
       'a created file',
       () =>
         buildSylink(
