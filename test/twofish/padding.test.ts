@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isSepmError, TwofishError } from '../../src/errors.js';
 import { twofishCbc, twofishEcb } from '../../src/twofish/index.js';
@@ -93,5 +94,23 @@ describe.each(modes)('PKCS#7 with %s', (_name, padded, raw) => {
       );
       expect(() => raw.decrypt(new Uint8Array(n))).toThrow(TwofishError);
     }
+  });
+});
+
+describe('hostile ciphertexts', () => {
+  it('random bytes of any length either decrypt or throw a TwofishError, never anything else', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.boolean(), (data, cbc) => {
+        const mode = cbc ? twofishCbc(key, iv) : twofishEcb(key);
+        try {
+          const out = mode.decrypt(data);
+          expect(out.length).toBeGreaterThan(data.length - 17);
+          expect(out.length).toBeLessThan(data.length);
+        } catch (e) {
+          expect(e).toBeInstanceOf(TwofishError);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
