@@ -10,7 +10,7 @@
  *
  *   node --import tsx bench/manager.bench.ts                 # 3 rounds x 5 s per cell
  *   node --import tsx bench/manager.bench.ts --duration 30 --rounds 1   # the 30 s load run
- *   options: --duration S  --rounds N  --connections C
+ *   options: --duration S  --rounds N  --connections C  --no-bare (skip the bare node:https reference)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -61,6 +61,32 @@ async function serve(dir: string): Promise<void> {
       '\n',
   );
   process.on('SIGTERM', () => void manager.close().then(() => process.exit(0)));
+}
+
+// ---- child: a bare node:https server with the same TLS settings and bytes (the ceiling) -----
+async function serveBare(dir: string): Promise<void> {
+  const { createServer } = await import('node:https');
+  const { TLS_SERVER_PROFILE } = await import('../src/node/tls_profile.js');
+  const index = await readFile(join(dir, 'www', 'secars', 'index'));
+  const sealed = await readFile(join(dir, 'www', 'secars', 'policies', 'bench64k'));
+  const server = createServer(
+    {
+      ...TLS_SERVER_PROFILE,
+      key: await readFile(join(dir, 'server.key')),
+      cert: await readFile(join(dir, 'server.crt')),
+    },
+    (req, res) => {
+      const body = req.url === '/secars/index' ? index : sealed;
+      res.writeHead(200, { 'Content-Length': body.length });
+      res.end(body);
+    },
+  );
+  server.listen(0, '127.0.0.1', () => {
+    process.stdout.write(
+      JSON.stringify({ port: (server.address() as { port: number }).port }) + '\n',
+    );
+  });
+  process.on('SIGTERM', () => process.exit(0));
 }
 
 // ---- parent -----------------------------------------------------------------------------------
@@ -147,11 +173,29 @@ async function main(): Promise<void> {
         policy: `https://127.0.0.1:${ports.client}${policyPath(POLICY)}`,
       },
     };
+    const root = join(dir, 'www');
+    await mkdir(join(root, 'secars', 'policies'), { recursive: true });
+    await writeFile(join(root, 'secars', 'index'), index);
+    await writeFile(join(root, 'secars', 'policies', 'bench64k'), sealed);
+    if (!process.argv.includes('--no-bare')) {
+      const bare = spawn(process.execPath, ['--import', 'tsx', self, '--serve-bare', dir], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      children.push(bare);
+      const { port } = await new Promise<{ port: number }>((resolve, reject) => {
+        let buf = '';
+        bare.stdout!.on('data', (d: Buffer) => {
+          buf += d.toString();
+          if (buf.includes('\n')) resolve(JSON.parse(buf.split('\n')[0]!));
+        });
+        bare.once('exit', (c) => reject(new Error(`bare server exited ${c}`)));
+      });
+      targets['bare node'] = {
+        index: `https://127.0.0.1:${port}/secars/index`,
+        policy: `https://127.0.0.1:${port}/secars/policies/bench64k`,
+      };
+    }
     if (existsSync(NGINX)) {
-      const root = join(dir, 'www');
-      await mkdir(join(root, 'secars', 'policies'), { recursive: true });
-      await writeFile(join(root, 'secars', 'index'), index);
-      await writeFile(join(root, 'secars', 'policies', 'bench64k'), sealed);
       const port = await freePort();
       const conf = `worker_processes 1;
 daemon off;
@@ -226,13 +270,18 @@ http {
         );
       }
     }
-    if (targets.nginx !== undefined) {
+    for (const [a, b] of [
+      ['manager', 'nginx'],
+      ['bare node', 'nginx'],
+      ['manager', 'bare node'],
+    ] as const) {
+      if (targets[a] === undefined || targets[b] === undefined) continue;
       for (const what of ['index', 'policy'] as const) {
-        const m = cells[`manager ${what}`]!.rps;
-        const n = cells[`nginx ${what}`]!.rps;
+        const m = cells[`${a} ${what}`]!.rps;
+        const n = cells[`${b} ${what}`]!.rps;
         const paired = m.map((x, i) => x / n[i]!);
         console.log(
-          `\nmanager/nginx ${what}: ${(median(m) / median(n)).toFixed(2)}x (paired per round: ${paired.map((x) => x.toFixed(2)).join(', ')})`,
+          `${a}/${b} ${what}: ${(median(m) / median(n)).toFixed(2)}x (paired per round: ${paired.map((x) => x.toFixed(2)).join(', ')})`,
         );
       }
     }
@@ -319,5 +368,7 @@ async function fetchInsecure(port: number, path: string, method = 'GET'): Promis
 }
 
 const serveAt = process.argv.indexOf('--serve');
-if (serveAt >= 0) await serve(process.argv[serveAt + 1]!);
+const bareAt = process.argv.indexOf('--serve-bare');
+if (bareAt >= 0) await serveBare(process.argv[bareAt + 1]!);
+else if (serveAt >= 0) await serve(process.argv[serveAt + 1]!);
 else await main();
