@@ -3,6 +3,8 @@
 //
 // Usage: twofish_bench <cbc-enc|cbc-dec|ctr|keysetup|digest> <bytes> <min_ms>
 //        twofish_bench serve      (reads such commands from stdin, one per line; answers each)
+// Build (bench/twofish.bench.ts does this itself when g++ and the headers are present):
+//   g++ -O2 -o bench/native/build/twofish_bench bench/native/twofish_bench.cpp -lcryptopp
 //   cbc-enc/cbc-dec/ctr: prints "<bytes> <wall ms> <cpu ms>" for as many whole runs as fit in
 //     min_ms of wall time (at least one), after a warm-up run;
 //   keysetup: prints "<keys> <wall ms> <cpu ms>" for 128-bit key setups;
