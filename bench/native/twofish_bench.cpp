@@ -3,8 +3,6 @@
 //
 // Usage: twofish_bench <cbc-enc|cbc-dec|ctr|keysetup|digest> <bytes> <min_ms>
 //        twofish_bench serve      (reads such commands from stdin, one per line; answers each)
-// Build (bench/twofish.bench.ts does this itself when g++ and the headers are present):
-//   g++ -O2 -o bench/native/build/twofish_bench bench/native/twofish_bench.cpp -lcryptopp
 //   cbc-enc/cbc-dec/ctr: prints "<bytes> <wall ms> <cpu ms>" for as many whole runs as fit in
 //     min_ms of wall time (at least one), after a warm-up run;
 //   keysetup: prints "<keys> <wall ms> <cpu ms>" for 128-bit key setups;
@@ -14,6 +12,8 @@
 // beside wall time because the shared machine's load makes wall time noisy.
 // Data: key byte i = (29 i + 1) mod 256, IV byte i = (7 i + 3) mod 256, data = xorshift32
 // words (seed 0x12345678) stored little-endian; the same as bench/twofish.bench.ts.
+// Build (bench/twofish.bench.ts does this itself when g++ and the headers are present):
+//   g++ -O2 -o bench/native/build/twofish_bench bench/native/twofish_bench.cpp -lcryptopp
 #if __has_include(<cryptopp/twofish.h>)
 #include <cryptopp/filters.h>
 #include <cryptopp/hex.h>
