@@ -36,7 +36,7 @@ export function replicationHandler(ctx: ServicesContext) {
     }
     if (path.startsWith(REPLICATION_PATHS.policyPrefix)) {
       if (method !== 'GET') return methodNotAllowed(req, res, ['GET']);
-      // `splitUrl` already percent-decoded nothing: URL.pathname keeps escapes.
+      // The path is still percent-encoded (`splitUrl` decodes nothing).
       let name: string;
       try {
         name = decodeURIComponent(path.slice(REPLICATION_PATHS.policyPrefix.length));

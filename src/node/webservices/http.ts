@@ -161,18 +161,18 @@ export function cookie(req: IncomingMessage, name: string): string | undefined {
   return found;
 }
 
-/** The request path (no query) and its query parameters; `undefined` for an unparsable URL. */
+/**
+ * The request path (no query, not normalised: `..` and `//` stay as sent, so they match no route)
+ * and its query parameters; `undefined` for a request target that is not an origin-form path.
+ */
 export function splitUrl(
   req: IncomingMessage,
 ): { path: string; query: URLSearchParams } | undefined {
   const raw = req.url ?? '/';
   if (!raw.startsWith('/')) return undefined;
-  try {
-    const u = new URL(raw, 'https://localhost');
-    return { path: u.pathname, query: u.searchParams };
-  } catch {
-    return undefined;
-  }
+  const q = raw.indexOf('?');
+  const path = q < 0 ? raw : raw.slice(0, q);
+  return { path, query: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)) };
 }
 
 /** The remote address, for throttling (never trusted from headers such as `X-Forwarded-For`). */
