@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContentInfo } from '@peculiar/asn1-cms';
-import { AuthenticatedSafe, PFX, SafeBag, SafeContents } from '@peculiar/asn1-pfx';
+import { AuthenticatedSafe, CertBag, PFX, SafeBag, SafeContents } from '@peculiar/asn1-pfx';
 import { EncryptedData, EncryptedPrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
@@ -26,7 +26,7 @@ import { isSepmError } from '../../src/errors.js';
 import { asBytes } from '../../src/keystore/pbe/asn1.js';
 import { pkcs12Kdf } from '../../src/keystore/pbe/pkcs12_kdf.js';
 import { computeMac } from '../../src/keystore/pkcs12/mac.js';
-import { buildChain, findLeaf, type CertInfo } from '../../src/keystore/pkcs12/chain.js';
+import { CertIndex, type CertInfo } from '../../src/keystore/pkcs12/chain.js';
 import type { Keystore, PrivateKeyEntry } from '../../src/keystore/model.js';
 
 let dir: string;
@@ -632,17 +632,70 @@ describe('pairing keys with certificates', () => {
     const pkcs8 = pkcs8Of('leaf-key.pem');
     const certs = [info('root.pem'), info('int.pem', { friendlyName: 'Server' }), info('leaf.pem')];
     const id = new Uint8Array([1, 2, 3]);
-    expect(
-      findLeaf([...certs, info('other.pem', { localKeyId: id })], { localKeyId: id, pkcs8 })?.der,
-    ).toEqual(derOf('other.pem'));
-    expect(findLeaf(certs, { alias: 'server', pkcs8 })?.der).toEqual(derOf('int.pem'));
-    const leaf = findLeaf(certs, { alias: 'nothing', pkcs8 })!;
+    const withId = new CertIndex([...certs, info('other.pem', { localKeyId: id })]);
+    expect(withId.findLeaf({ localKeyId: id, pkcs8 })?.der).toEqual(derOf('other.pem'));
+    const index = new CertIndex(certs);
+    expect(index.findLeaf({ alias: 'server', pkcs8 })?.der).toEqual(derOf('int.pem'));
+    const leaf = index.findLeaf({ alias: 'nothing', pkcs8 })!;
     expect(leaf.der).toEqual(derOf('leaf.pem'));
-    expect(buildChain(certs, leaf).map((c) => c.der)).toEqual([
+    expect(index.buildChain(leaf).map((c) => c.der)).toEqual([
       derOf('leaf.pem'),
       derOf('int.pem'),
       derOf('root.pem'),
     ]);
-    expect(findLeaf([info('root.pem')], { pkcs8 })).toBeUndefined();
+    expect(new CertIndex([info('root.pem')]).findLeaf({ pkcs8 })).toBeUndefined();
   });
+});
+
+describe('scale', () => {
+  const plainFile = (n: number) => {
+    const keyBag = new SafeBag({
+      bagId: '1.2.840.113549.1.12.10.1.1',
+      bagValue: pkcs8Of('small-key.pem').slice().buffer,
+    });
+    const cert = derOf('small.pem');
+    const certBag = new SafeBag({
+      bagId: '1.2.840.113549.1.12.10.1.3',
+      bagValue: AsnConvert.serialize(
+        new CertBag({
+          certId: '1.2.840.113549.1.9.22.1',
+          certValue: AsnConvert.serialize(new OctetString(cert)),
+        }),
+      ),
+    });
+    const bags = [
+      ...Array.from({ length: n }, () => certBag),
+      ...Array.from({ length: n }, () => keyBag),
+    ];
+    const safe = new ContentInfo({
+      contentType: '1.2.840.113549.1.7.1',
+      content: AsnConvert.serialize(new OctetString(AsnConvert.serialize(new SafeContents(bags)))),
+    });
+    const authSafe = AsnConvert.serialize(new AuthenticatedSafe([safe]));
+    const pfx = new PFX({
+      version: 3,
+      authSafe: new ContentInfo({
+        contentType: '1.2.840.113549.1.7.1',
+        content: AsnConvert.serialize(new OctetString(authSafe)),
+      }),
+    });
+    pfx.macData = undefined as never;
+    return new Uint8Array(AsnConvert.serialize(pfx));
+  };
+
+  it('500 unencrypted key bags and certificates without attributes; over 2,000 bags refused early', () => {
+    let t = performance.now();
+    const ks = readPkcs12(plainFile(500), '');
+    const readMs = performance.now() - t;
+    // Keys pair with the first certificate by public key; the 499 other copies are unused, so trusted.
+    expect(ks.entries.filter((e) => e.kind === 'privateKey')).toHaveLength(500);
+    expect(ks.entries.filter((e) => e.kind === 'trustedCertificate')).toHaveLength(499);
+    expect((ks.entries.find((e) => e.kind === 'privateKey') as PrivateKeyEntry).chain).toEqual([
+      derOf('small.pem'),
+    ]);
+    const over = plainFile(1001);
+    t = performance.now();
+    expect(codeOf(() => readPkcs12(over, ''))).toBe('ERR_KEYSTORE_LIMIT_EXCEEDED');
+    expect(performance.now() - t).toBeLessThan(readMs);
+  }, 120_000);
 });

@@ -19,6 +19,12 @@ import { concatBytes, copyBytes, type Bytes } from '../../bytes.js';
 const MAX_DEPTH = 40;
 
 /**
+ * asn1js limits for the schema parse. Its default of 10,000 nodes would refuse a truststore of
+ * more than about 600 certificates; the input is already bounded by `maxBytes` and by our BER pass.
+ */
+const PARSE_OPTIONS = { berOptions: { maxNodes: 1_000_000, maxDepth: MAX_DEPTH + 2 } };
+
+/**
  * Universal string types whose constructed (segmented) BER form we flatten to the primitive DER
  * form (X.690 §8.7.3, §8.23.6): OCTET STRING, UTF8String, PrintableString, IA5String, BMPString.
  */
@@ -167,12 +173,35 @@ export function parseAsn<T>(
   code: KeystoreErrorCode = 'ERR_KEYSTORE_MALFORMED',
 ): T {
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
-  const der = berToDer(bytes, code);
+  return parseDer(berToDer(bytes, code), type, code);
+}
+
+/** {@link parseAsn} for bytes that already came out of {@link berToDer}. */
+export function parseDer<T>(
+  der: Uint8Array,
+  type: new () => T,
+  code: KeystoreErrorCode = 'ERR_KEYSTORE_MALFORMED',
+): T {
   try {
-    return AsnConvert.parse(der, type);
+    return AsnConvert.parse(der, type, PARSE_OPTIONS);
   } catch (e) {
     throw new KeystoreError(code, undefined, { cause: e });
   }
+}
+
+/**
+ * The content of one OCTET STRING (primitive or, in BER, constructed), without a schema parse:
+ * PKCS#12 wraps megabytes of safes in OCTET STRINGs, and asn1js would copy them once more.
+ */
+export function octetStringContent(
+  data: Uint8Array | ArrayBuffer,
+  code: KeystoreErrorCode = 'ERR_KEYSTORE_MALFORMED',
+): Bytes {
+  const der = berToDer(data instanceof Uint8Array ? data : new Uint8Array(data), code);
+  if (der[0] !== 0x04)
+    throw new KeystoreError(code, undefined, { cause: new Error('expected an OCTET STRING') });
+  const l0 = der[1]!;
+  return der.subarray(l0 < 0x80 ? 2 : 2 + (l0 & 0x7f));
 }
 
 /** DER of an asn1-schema object as a fresh `Uint8Array`. */

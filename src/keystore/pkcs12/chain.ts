@@ -6,13 +6,19 @@
  * all certificate bags by subject/issuer and key identifiers (node:crypto `checkIssued`), stopping at
  * a self-issued certificate, a loop, or {@link MAX_CHAIN}.
  *
+ * Lookups go through maps built once per file, so a hostile file with thousands of keys and
+ * certificates costs linear time, not keys x certificates.
+ *
  * @module
  */
-import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
-import { equalBytes } from '../../bytes.js';
+import type { X509Certificate } from 'node:crypto';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { toHex } from '../../bytes.js';
 
-/** Longest chain built (Java's own limit for PKCS#12 chains is 10 more than any real chain). */
+/** Longest chain built. */
 export const MAX_CHAIN = 16;
+/** Certificates with the wanted subject examined per chain step (bounds hostile duplicates). */
+const MAX_ISSUER_CANDIDATES = 16;
 
 /** A certificate bag as read. */
 export interface CertInfo {
@@ -26,55 +32,83 @@ export interface CertInfo {
   used: boolean;
 }
 
-function spki(der: Uint8Array | Buffer, type: 'cert' | 'pkcs8'): Buffer | undefined {
+/** What identifies a key when looking for its leaf certificate. */
+export interface KeyRef {
+  readonly alias?: string | undefined;
+  readonly localKeyId?: Uint8Array | undefined;
+  readonly pkcs8: Uint8Array;
+}
+
+function spkiHex(get: () => ReturnType<typeof createPublicKey>): string | undefined {
   try {
-    const pub =
-      type === 'cert'
-        ? new X509Certificate(der).publicKey
-        : createPublicKey(
-            createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' }),
-          );
-    return pub.export({ format: 'der', type: 'spki' });
+    return get().export({ format: 'der', type: 'spki' }).toString('hex');
   } catch {
     return undefined;
   }
 }
 
-/** Finds the leaf certificate of a key. */
-export function findLeaf(
-  certs: readonly CertInfo[],
-  key: { alias?: string | undefined; localKeyId?: Uint8Array | undefined; pkcs8: Uint8Array },
-): CertInfo | undefined {
-  if (key.localKeyId !== undefined) {
-    const byId = certs.find(
-      (c) => c.localKeyId !== undefined && equalBytes(c.localKeyId, key.localKeyId!),
-    );
-    if (byId !== undefined) return byId;
-  }
-  if (key.alias !== undefined) {
-    const lower = key.alias.toLowerCase();
-    const byName = certs.find((c) => c.friendlyName?.toLowerCase() === lower);
-    if (byName !== undefined) return byName;
-  }
-  const keySpki = spki(key.pkcs8, 'pkcs8');
-  if (keySpki === undefined) return undefined;
-  return certs.find((c) => {
-    const s = spki(c.der, 'cert');
-    return s !== undefined && s.equals(keySpki);
-  });
+/** Adds `value` under `key` unless an earlier certificate holds it (file order wins, as in Java). */
+function first<K>(map: Map<K, CertInfo>, key: K, value: CertInfo): void {
+  if (!map.has(key)) map.set(key, value);
 }
 
-/** The chain from `leaf` up through its issuers among `certs`, leaf first. */
-export function buildChain(certs: readonly CertInfo[], leaf: CertInfo): CertInfo[] {
-  const chain = [leaf];
-  const seen = new Set([leaf]);
-  for (let cur = leaf; chain.length < MAX_CHAIN;) {
-    if (cur.x509.subject === cur.x509.issuer && cur.x509.checkIssued(cur.x509)) break; // self-issued root
-    const issuer = certs.find((c) => !seen.has(c) && cur.x509.checkIssued(c.x509));
-    if (issuer === undefined) break;
-    chain.push(issuer);
-    seen.add(issuer);
-    cur = issuer;
+/** Indexes of one file's certificate bags. */
+export class CertIndex {
+  readonly #certs: readonly CertInfo[];
+  readonly #byId = new Map<string, CertInfo>();
+  readonly #byName = new Map<string, CertInfo>();
+  readonly #bySubject = new Map<string, CertInfo[]>();
+  #bySpki: Map<string, CertInfo> | undefined;
+
+  constructor(certs: readonly CertInfo[]) {
+    this.#certs = certs;
+    for (const c of certs) {
+      if (c.localKeyId !== undefined) first(this.#byId, toHex(c.localKeyId), c);
+      if (c.friendlyName !== undefined) first(this.#byName, c.friendlyName.toLowerCase(), c);
+      const list = this.#bySubject.get(c.x509.subject);
+      if (list === undefined) this.#bySubject.set(c.x509.subject, [c]);
+      else list.push(c);
+    }
   }
-  return chain;
+
+  /** The leaf certificate of a key, or `undefined`. */
+  findLeaf(key: KeyRef): CertInfo | undefined {
+    const byId = key.localKeyId !== undefined ? this.#byId.get(toHex(key.localKeyId)) : undefined;
+    if (byId !== undefined) return byId;
+    const byName = key.alias !== undefined ? this.#byName.get(key.alias.toLowerCase()) : undefined;
+    if (byName !== undefined) return byName;
+    const keySpki = spkiHex(() =>
+      createPublicKey(
+        createPrivateKey({ key: Buffer.from(key.pkcs8), format: 'der', type: 'pkcs8' }),
+      ),
+    );
+    if (keySpki === undefined) return undefined;
+    if (this.#bySpki === undefined) {
+      this.#bySpki = new Map();
+      for (const c of this.#certs) {
+        const s = spkiHex(() => c.x509.publicKey);
+        if (s !== undefined) first(this.#bySpki, s, c);
+      }
+    }
+    return this.#bySpki.get(keySpki);
+  }
+
+  /** The chain from `leaf` up through its issuers, leaf first. */
+  buildChain(leaf: CertInfo): CertInfo[] {
+    const chain = [leaf];
+    const seen = new Set([leaf]);
+    for (let cur = leaf; chain.length < MAX_CHAIN;) {
+      if (cur.x509.subject === cur.x509.issuer && cur.x509.checkIssued(cur.x509)) break; // a root
+      const candidates = (this.#bySubject.get(cur.x509.issuer) ?? []).slice(
+        0,
+        MAX_ISSUER_CANDIDATES,
+      );
+      const issuer = candidates.find((c) => !seen.has(c) && cur.x509.checkIssued(c.x509));
+      if (issuer === undefined) break;
+      chain.push(issuer);
+      seen.add(issuer);
+      cur = issuer;
+    }
+    return chain;
+  }
 }

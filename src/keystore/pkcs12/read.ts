@@ -14,7 +14,6 @@ import type { ContentInfo } from '@peculiar/asn1-cms';
 import type { SafeBag } from '@peculiar/asn1-pfx';
 import { AuthenticatedSafe, CertBag, PFX, SafeContents, SecretBag } from '@peculiar/asn1-pfx';
 import { EncryptedPrivateKeyInfo, PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
-import { OctetString } from '@peculiar/asn1-schema';
 import { KeystoreError } from '../../errors.js';
 import { abytes, aint, astring, concatBytes } from '../../bytes.js';
 import {
@@ -25,18 +24,29 @@ import {
   type KeystoreEntry,
   type ReadKeystoreOptions,
 } from '../model.js';
-import { asBytes, berToDer, derChildren, parseAsn, type DerElement } from '../pbe/asn1.js';
+import {
+  asBytes,
+  berToDer,
+  derChildren,
+  parseAsn,
+  octetStringContent,
+  parseDer,
+  type DerElement,
+} from '../pbe/asn1.js';
 import { decryptEpki, isPrivateKeyInfo } from '../pbe/encrypted_pkcs8.js';
 import { decodePbeAlgorithm, pbeDecrypt, type KdfLimits } from '../pbe/pbe.js';
 import { dateFromLocalKeyId, readBagAttributes, type BagAttributes } from './attributes.js';
-import { buildChain, findLeaf, type CertInfo } from './chain.js';
+import { CertIndex, type CertInfo } from './chain.js';
 import { verifyMac } from './mac.js';
 import * as oid from './oids.js';
 import { CmsEncryptedData } from './schemas.js';
 import { secretKeyAlgorithmName } from './secret_keys.js';
 
-/** Most bags accepted in one file (keytool's cacerts has ~150). */
-export const MAX_BAGS = 10_000;
+/**
+ * Most bags accepted in one file: Java's cacerts as PKCS#12 has about 150. Each bag costs about
+ * half a millisecond to parse, so this also bounds the time a hostile file can take.
+ */
+export const MAX_BAGS = 2_000;
 /** Most safes (ContentInfos) in the AuthenticatedSafe. */
 export const MAX_SAFES = 256;
 /** Nesting of safeContentsBag accepted. */
@@ -52,11 +62,8 @@ function malformed(what: string, cause?: unknown): KeystoreError {
 }
 
 /** The OCTET STRING inside `[0] EXPLICIT` content, flattened if constructed. */
-function octets(
-  content: ArrayBuffer,
-  code: 'ERR_KEYSTORE_MALFORMED' | 'ERR_KEYSTORE_INTEGRITY' = 'ERR_KEYSTORE_MALFORMED',
-): Uint8Array {
-  return asBytes(parseAsn(content, OctetString, code));
+function octets(content: ArrayBuffer): Uint8Array {
+  return octetStringContent(content);
 }
 
 /**
@@ -199,7 +206,7 @@ function readBag(state: ReadState, bag: SafeBag, depth: number): void {
     }
     case oid.OID_SAFE_CONTENTS_BAG: {
       if (depth >= MAX_NESTED_SAFES) throw malformed('safeContentsBag nested too deeply');
-      for (const inner of parseAsn(bag.bagValue, SafeContents)) readBag(state, inner, depth + 1);
+      for (const inner of parseSafeContents(state, bag.bagValue)) readBag(state, inner, depth + 1);
       return;
     }
     default:
@@ -207,9 +214,32 @@ function readBag(state: ReadState, bag: SafeBag, depth: number): void {
   }
 }
 
+/**
+ * Parses a SafeContents, refusing it before the (comparatively slow) schema parse when it would
+ * take the file over {@link MAX_BAGS}.
+ */
+function parseSafeContents(
+  state: ReadState,
+  data: Uint8Array | ArrayBuffer,
+  code: 'ERR_KEYSTORE_MALFORMED' | 'ERR_KEYSTORE_INTEGRITY' = 'ERR_KEYSTORE_MALFORMED',
+): SafeContents {
+  const der = berToDer(data instanceof Uint8Array ? data : new Uint8Array(data), code);
+  if (der[0] === 0x30) {
+    const l0 = der[1]!;
+    const contentAt = l0 < 0x80 ? 2 : 2 + (l0 & 0x7f);
+    if (state.bags + derChildren(der, contentAt, der.length).length > MAX_BAGS) {
+      throw new KeystoreError(
+        'ERR_KEYSTORE_LIMIT_EXCEEDED',
+        `keystore has more than ${MAX_BAGS} bags`,
+      );
+    }
+  }
+  return parseDer(der, SafeContents, code);
+}
+
 function readSafe(state: ReadState, ci: ContentInfo): void {
   if (ci.contentType === oid.OID_DATA) {
-    for (const bag of parseAsn(octets(ci.content), SafeContents)) readBag(state, bag, 0);
+    for (const bag of parseSafeContents(state, octets(ci.content))) readBag(state, bag, 0);
     return;
   }
   if (ci.contentType !== oid.OID_ENCRYPTED_DATA) {
@@ -238,7 +268,8 @@ function readSafe(state: ReadState, ci: ContentInfo): void {
   // A MAC-verified file only gets here with a different password on this safe; a MAC-less one
   // with a wrong password or tampered bytes: one fixed message either way.
   if (plain === undefined) throw new KeystoreError('ERR_KEYSTORE_INTEGRITY');
-  for (const bag of parseAsn(plain, SafeContents)) readBag(state, bag, 0);
+  for (const bag of parseSafeContents(state, plain, 'ERR_KEYSTORE_INTEGRITY'))
+    readBag(state, bag, 0);
 }
 
 /** Allocates aliases for entries without a friendlyName: "1", "2", ... skipping names in use (Java's scheme). */
@@ -363,9 +394,10 @@ function assemble(state: ReadState): KeystoreEntry[] {
   const nextAlias = aliasAllocator(taken);
 
   const out: { entry: KeystoreEntry; position: number }[] = [];
+  const index = new CertIndex(state.certs);
   for (const k of state.keys) {
-    const leaf = findLeaf(state.certs, k);
-    const chain = leaf === undefined ? [] : buildChain(state.certs, leaf);
+    const leaf = index.findLeaf(k);
+    const chain = leaf === undefined ? [] : index.buildChain(leaf);
     for (const c of chain) c.used = true;
     out.push({
       position: k.position,
