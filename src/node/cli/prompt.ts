@@ -25,6 +25,8 @@ export function canPrompt(io: Io): boolean {
  */
 export function promptSecret(io: Io, question: string): Promise<string> {
   const stdin = io.stdin;
+  // Echo goes off before the prompt shows, so nothing typed after seeing it can be echoed.
+  stdin.setRawMode?.(true);
   io.stderr.write(question);
   return new Promise<string>((resolve, reject) => {
     let answer = '';
@@ -44,7 +46,6 @@ export function promptSecret(io: Io, question: string): Promise<string> {
         else if (ch >= ' ') answer += ch;
       }
     };
-    stdin.setRawMode?.(true);
     stdin.resume();
     stdin.on('data', onData);
   });
