@@ -6,7 +6,12 @@
  */
 export * from './model.js';
 export { readJks, writeJks, type WriteJksOptions } from './jks.js';
-export { readJceks } from './jceks.js';
+export {
+  readJceks,
+  writeJceks,
+  DEFAULT_JCEKS_ITERATIONS,
+  type WriteJceksOptions,
+} from './jceks.js';
 export { pemBlocks, toPem, type PemBlock } from './pem_codec.js';
 export { readPem, writePem, type ReadPemOptions, type WritePemOptions } from './pem.js';
 export { detectKeystoreFormat } from './detect.js';

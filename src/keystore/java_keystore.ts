@@ -112,7 +112,10 @@ export function resolveReadOptions(options: ReadKeystoreOptions | undefined): Re
   return { keyPasswords, maxIterations, maxBytes };
 }
 
-/** The key password for `alias`: an exact `keyPasswords` match, else a lower-cased one, else the store password. */
+/**
+ * The key password for `alias`: an exact `keyPasswords` match, else one whose alias matches
+ * ignoring case (Java treats JKS/JCEKS aliases case-insensitively), else the store password.
+ */
 export function keyPasswordFor(
   alias: string,
   storePassword: string,
@@ -121,7 +124,7 @@ export function keyPasswordFor(
   const kp = options.keyPasswords;
   if (Object.hasOwn(kp, alias)) return kp[alias]!;
   const lower = alias.toLowerCase();
-  if (Object.hasOwn(kp, lower)) return kp[lower]!;
+  for (const [name, pw] of Object.entries(kp)) if (name.toLowerCase() === lower) return pw;
   return storePassword;
 }
 

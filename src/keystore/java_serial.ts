@@ -20,8 +20,9 @@
  * @module
  */
 import { KeystoreError } from '../errors.js';
-import { copyBytes } from '../bytes.js';
+import { concatBytes, copyBytes } from '../bytes.js';
 import { DataReader } from './java_io.js';
+import { encodeModifiedUtf8 } from './mutf8.js';
 
 // Java Object Serialization Specification §6.4.2 "Terminal Symbols and Constants".
 const STREAM_MAGIC = 0xaced;
@@ -308,4 +309,116 @@ export function readSecretKeyObject(plain: Uint8Array): UnsealedKey {
   }
   if (r.remaining !== 0) throw unsupported(`${r.remaining} bytes after the sealed object`, r.pos);
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing: the exact byte templates Java itself produces (and its JCEKS load filter accepts).
+
+/** Big-endian u16 length + modified UTF-8 (`writeUTF`); names here are all short. */
+function utf(s: string): Uint8Array {
+  const b = encodeModifiedUtf8(s);
+  if (b.length > 0xffff) throw new RangeError('string too long for writeUTF');
+  return concatBytes(Uint8Array.of(b.length >> 8, b.length & 0xff), b);
+}
+
+function u32(v: number): Uint8Array {
+  return Uint8Array.of(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
+}
+
+function hexBytes(hex: string): Uint8Array {
+  return Uint8Array.from(hex.match(/../g)!.map((h) => parseInt(h, 16)));
+}
+
+const HEADER = Uint8Array.of(0xac, 0xed, 0x00, 0x05);
+const END_NULL = Uint8Array.of(TC_ENDBLOCKDATA, TC_NULL);
+const NO_FIELDS = Uint8Array.of(SC_SERIALIZABLE, 0x00, 0x00);
+
+/** `TC_ARRAY` of `byte[]` with a new class descriptor (the first array of a stream). */
+function newByteArrayWithDesc(data: Uint8Array): Uint8Array {
+  return concatBytes(
+    Uint8Array.of(TC_ARRAY, TC_CLASSDESC),
+    utf(BYTE_ARRAY.name),
+    hexBytes(BYTE_ARRAY.suid),
+    NO_FIELDS,
+    END_NULL,
+    u32(data.length),
+    data,
+  );
+}
+
+/** `TC_STRING`. */
+function newString(s: string): Uint8Array {
+  return concatBytes(Uint8Array.of(TC_STRING), utf(s));
+}
+
+function handleRef(n: number): Uint8Array {
+  return concatBytes(Uint8Array.of(TC_REFERENCE), u32(BASE_WIRE_HANDLE + n));
+}
+
+/**
+ * Serializes `new SecretKeySpec(key, algorithm)` exactly as Java does (the plaintext keytool
+ * `-genseckey` seals).
+ */
+export function writeSecretKeySpec(algorithm: string, key: Uint8Array): Uint8Array {
+  // Handles: 0 SecretKeySpec desc, 1 "Ljava/lang/String;", 2 "[B", 3 the object, 4 algorithm,
+  // 5 byte[] desc, 6 the array.
+  return concatBytes(
+    HEADER,
+    Uint8Array.of(TC_OBJECT, TC_CLASSDESC),
+    utf(SECRET_KEY_SPEC.name),
+    hexBytes(SECRET_KEY_SPEC.suid),
+    Uint8Array.of(SC_SERIALIZABLE, 0x00, 0x02),
+    Uint8Array.of(0x4c),
+    utf('algorithm'),
+    newString(STRING),
+    Uint8Array.of(0x5b),
+    utf('key'),
+    newString(BYTES),
+    END_NULL,
+    newString(algorithm),
+    newByteArrayWithDesc(key),
+  );
+}
+
+/**
+ * Serializes a `SealedObjectForKeyProtector` holding PBE parameters and ciphertext, sealed with
+ * PBEWithMD5AndTripleDES, byte for byte as Java writes it (`keystore-formats.md` section 4.3).
+ */
+export function writeSealedKey(
+  encodedParams: Uint8Array,
+  encryptedContent: Uint8Array,
+): Uint8Array {
+  // Handles: 0 SOFKP desc, 1 SealedObject desc, 2 "[B", 3 "Ljava/lang/String;", 4 the object,
+  // 5 byte[] desc, 6 encodedParams, 7 encryptedContent, 8 and 9 the algorithm strings.
+  return concatBytes(
+    HEADER,
+    Uint8Array.of(TC_OBJECT, TC_CLASSDESC),
+    utf(SEALED_FOR_KEY_PROTECTOR.name),
+    hexBytes(SEALED_FOR_KEY_PROTECTOR.suid),
+    NO_FIELDS,
+    Uint8Array.of(TC_ENDBLOCKDATA, TC_CLASSDESC),
+    utf(SEALED_OBJECT.name),
+    hexBytes(SEALED_OBJECT.suid),
+    Uint8Array.of(SC_SERIALIZABLE, 0x00, 0x04),
+    Uint8Array.of(0x5b),
+    utf('encodedParams'),
+    newString(BYTES),
+    Uint8Array.of(0x5b),
+    utf('encryptedContent'),
+    handleRef(2),
+    Uint8Array.of(0x4c),
+    utf('paramsAlg'),
+    newString(STRING),
+    Uint8Array.of(0x4c),
+    utf('sealAlg'),
+    handleRef(3),
+    END_NULL,
+    newByteArrayWithDesc(encodedParams),
+    Uint8Array.of(TC_ARRAY),
+    handleRef(5),
+    u32(encryptedContent.length),
+    encryptedContent,
+    newString('PBEWithMD5AndTripleDES'),
+    newString('PBEWithMD5AndTripleDES'),
+  );
 }

@@ -1,6 +1,6 @@
 /**
  * JCEKS, the SunJCE keystore (`keystore-formats.md` section 4; OpenJDK
- * `com.sun.crypto.provider.JceKeyStore`): read only.
+ * `com.sun.crypto.provider.JceKeyStore`): read and write.
  *
  * Same framing and SHA-1 integrity digest as JKS, plus:
  * - private keys under Sun's PBEWithMD5AndTripleDES (or, as Java also accepts, the JKS
@@ -13,19 +13,34 @@
  * @module
  */
 import { KeystoreError } from '../errors.js';
-import { equalBytes } from '../bytes.js';
-import { TAG, expectWhole } from './der.js';
+import { aint, astring, equalBytes, randomBytes } from '../bytes.js';
+import { TAG, expectWhole, tlv } from './der.js';
 import { decodeUtf } from './java_io.js';
 import {
   JCEKS_MAGIC,
+  finishJavaKeystoreFile,
   keyPasswordFor,
   readJavaKeystoreFile,
   resolveReadOptions,
+  startJavaKeystoreFile,
   type RawEntry,
   type ResolvedReadOptions,
 } from './java_keystore.js';
-import { JCE_PBE_OID_DER, jcePbeDecrypt, parsePbeParameter } from './jce_pbe.js';
-import { checkPkcs8Shape, decodeRawCert } from './jks.js';
+import {
+  JCE_PBE_OID_DER,
+  encodePbeParameter,
+  jcePbeDecrypt,
+  jcePbeEncrypt,
+  parsePbeParameter,
+  type PbeParameter,
+} from './jce_pbe.js';
+import {
+  assertKeystore,
+  checkPkcs8Shape,
+  decodeRawCert,
+  javaAliases,
+  writeKeyPassword,
+} from './jks.js';
 import {
   isKeyProtectorOid,
   parseEncryptedPrivateKeyInfo,
@@ -35,6 +50,8 @@ import {
   looksSerialized,
   readSealedKey,
   readSecretKeyObject,
+  writeSealedKey,
+  writeSecretKeySpec,
   type SealedKey,
 } from './java_serial.js';
 import type { Keystore, KeystoreEntry, ReadKeystoreOptions } from './model.js';
@@ -152,4 +169,109 @@ export function readJceks(
     return decodeSecretKey(e.sealed as SealedKey, alias, e.date, password, opts);
   });
   return { format: 'jceks', entries };
+}
+
+/** Options of {@link writeJceks}. */
+export interface WriteJceksOptions {
+  /** Per-alias key passwords where they differ from the store password (aliases as given or lower-cased). */
+  readonly keyPasswords?: Readonly<Record<string, string>>;
+  /**
+   * PBEWithMD5AndTripleDES iteration count: 10,000 to 5,000,000, Java's accepted range (default
+   * 200,000, what JDK 17 writes; each key then costs ~0.5 s to protect and to open).
+   */
+  readonly iterations?: number;
+  /** Creation date for entries that have none (default: the current time, as Java does). */
+  readonly now?: Date;
+}
+
+/** Java's default JCEKS iteration count (`jdk.jceks.iterationCount`). */
+export const DEFAULT_JCEKS_ITERATIONS = 200_000;
+
+/** Fresh PBE parameters: 8 random salt bytes whose halves differ (current JDKs refuse equal ones). */
+function freshParams(iterations: number): PbeParameter {
+  for (;;) {
+    const salt = randomBytes(8);
+    if (!equalBytes(salt.subarray(0, 4), salt.subarray(4, 8))) return { salt, iterations };
+  }
+}
+
+/**
+ * JDK 17 (like every JDK before 25) accepts only printable ASCII for PBE key passwords
+ * ("Password is not ASCII"), so a JCEKS key under any other password could not be opened there.
+ */
+function checkJcePassword(password: string, alias: string): void {
+  if (!/^[\x20-\x7e]*$/.test(password)) {
+    throw new KeystoreError(
+      'ERR_KEYSTORE_UNSUPPORTED',
+      `JCEKS key password of ${JSON.stringify(alias)} is not printable ASCII, which JDK 17 requires`,
+    );
+  }
+}
+
+/**
+ * Writes a JCEKS keystore as the SunJCE provider does: version 2, lower-cased modified-UTF-8
+ * aliases, private keys under PBEWithMD5AndTripleDES, trusted certificates, secret keys as a
+ * sealed `SecretKeySpec` (exactly the serialization bytes Java writes), and the SHA-1 integrity
+ * digest keyed by `password`.
+ *
+ * @param ks - the keystore; its `format` is ignored.
+ * @param password - the store password (also the default key password).
+ * @param options - per-alias key passwords, the iteration count, the date for undated entries.
+ * @returns the file bytes.
+ * @throws {@link KeystoreError} `ERR_KEYSTORE_UNSUPPORTED` for a key password that is not
+ * printable ASCII (JDK 17 could not open it), aliases equal once lower-cased, or an alias over
+ * 65535 bytes of modified UTF-8.
+ *
+ * @example Store an AES key for a Java application
+ * ```ts
+ * const ks: Keystore = { format: 'jceks', entries: [{ kind: 'secretKey', alias: 'aes', algorithm: 'AES', key }] };
+ * writeFileSync('secrets.jceks', writeJceks(ks, 'changeit'));
+ * ```
+ */
+export function writeJceks(
+  ks: Keystore,
+  password: string,
+  options: WriteJceksOptions = {},
+): Uint8Array {
+  assertKeystore(ks);
+  astring(password, 'password');
+  const iterations = aint(
+    options.iterations ?? DEFAULT_JCEKS_ITERATIONS,
+    'options.iterations',
+    10_000,
+    5_000_000,
+  );
+  const now = options.now ?? new Date();
+  const aliases = javaAliases(ks, 'JCEKS');
+  const w = startJavaKeystoreFile(JCEKS_MAGIC, 2, ks.entries.length);
+  ks.entries.forEach((e, i) => {
+    const alias = aliases[i]!;
+    const tag = e.kind === 'privateKey' ? 1 : e.kind === 'trustedCertificate' ? 2 : 3;
+    w.u32(tag)
+      .utf(alias, 'alias')
+      .date(e.date ?? now);
+    if (e.kind === 'trustedCertificate') {
+      w.utf('X.509', 'certificate type').block(e.certificate);
+      return;
+    }
+    const keyPassword = writeKeyPassword(options.keyPasswords, e.alias, alias, password);
+    checkJcePassword(keyPassword, e.alias);
+    const params = freshParams(iterations);
+    if (e.kind === 'privateKey') {
+      const epki = tlv(
+        TAG.SEQUENCE,
+        tlv(TAG.SEQUENCE, JCE_PBE_OID_DER, encodePbeParameter(params)),
+        tlv(TAG.OCTET_STRING, jcePbeEncrypt(e.pkcs8, keyPassword, params)),
+      );
+      w.block(epki).u32(e.chain.length);
+      for (const c of e.chain) w.utf('X.509', 'certificate type').block(c);
+    } else {
+      const plain = writeSecretKeySpec(e.algorithm, e.key);
+      w.bytes(
+        writeSealedKey(encodePbeParameter(params), jcePbeEncrypt(plain, keyPassword, params)),
+      );
+      plain.fill(0);
+    }
+  });
+  return finishJavaKeystoreFile(w.finish(), password);
 }

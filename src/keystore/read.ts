@@ -9,7 +9,7 @@
 import { KeystoreError } from '../errors.js';
 import { abytes, astring, utf8 } from '../bytes.js';
 import { detectKeystoreFormat } from './detect.js';
-import { readJceks } from './jceks.js';
+import { readJceks, writeJceks } from './jceks.js';
 import { readJks, writeJks } from './jks.js';
 import type { Keystore, KeystoreFormat, ReadKeystoreOptions } from './model.js';
 import { readPem, writePem } from './pem.js';
@@ -17,10 +17,12 @@ import { readPkcs12, writePkcs12 } from './pkcs12/index.js';
 
 /** Options of {@link writeKeystore}. */
 export interface WriteKeystoreOptions {
-  /** Per-alias key passwords (JKS only; PKCS#12 and PEM use one password). */
+  /** Per-alias key passwords (JKS and JCEKS; PKCS#12 and PEM use one password). */
   readonly keyPasswords?: Readonly<Record<string, string>>;
   /** PKCS#12 profile (default `'modern'`). */
   readonly profile?: 'modern' | 'legacy';
+  /** JCEKS PBEWithMD5AndTripleDES iteration count (default 200,000, as Java). */
+  readonly jceksIterations?: number;
 }
 
 /**
@@ -69,17 +71,16 @@ export function readKeystore(
 }
 
 /**
- * Writes a keystore in `format`: JKS ({@link writeJks}), PKCS#12 (`writePkcs12`) or PEM
- * ({@link writePem}, returned as UTF-8 bytes; keys are encrypted with `password` unless it is
- * empty). JCEKS is read-only.
+ * Writes a keystore in `format`: JKS ({@link writeJks}), JCEKS ({@link writeJceks}), PKCS#12
+ * (`writePkcs12`) or PEM ({@link writePem}, returned as UTF-8 bytes; keys are encrypted with
+ * `password` unless it is empty).
  *
  * @param ks - the keystore.
  * @param password - the store password.
  * @param format - the output format.
- * @param options - JKS key passwords, the PKCS#12 profile.
+ * @param options - JKS/JCEKS key passwords, the PKCS#12 profile, the JCEKS iteration count.
  * @returns the file bytes.
- * @throws {@link KeystoreError} `ERR_KEYSTORE_UNSUPPORTED` for JCEKS or for entries the format
- * cannot hold.
+ * @throws {@link KeystoreError} `ERR_KEYSTORE_UNSUPPORTED` for entries the format cannot hold.
  *
  * @example Convert a PEM bundle of CA certificates into a JKS truststore
  * ```ts
@@ -105,13 +106,13 @@ export function writeKeystore(
     case 'pem':
       return utf8(writePem(ks, password === '' ? {} : { password }));
     case 'jceks':
-      throw new KeystoreError(
-        'ERR_KEYSTORE_UNSUPPORTED',
-        'writing JCEKS is not supported: use JKS or PKCS#12',
-      );
+      return writeJceks(ks, password, {
+        ...(options.keyPasswords ? { keyPasswords: options.keyPasswords } : {}),
+        ...(options.jceksIterations !== undefined ? { iterations: options.jceksIterations } : {}),
+      });
     default:
       throw new TypeError(
-        `"format" expected 'jks', 'pkcs12' or 'pem', got ${JSON.stringify(format)}`,
+        `"format" expected 'jks', 'jceks', 'pkcs12' or 'pem', got ${JSON.stringify(format)}`,
       );
   }
 }
