@@ -18,12 +18,13 @@ import { AuthenticatedSafe, CertBag, PFX, SafeBag, SafeContents } from '@peculia
 import { EncryptedData, EncryptedPrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPkcs12, writePkcs12 } from '../../src/keystore/pkcs12/index.js';
 import { decryptPkcs8 } from '../../src/keystore/pbe/encrypted_pkcs8.js';
 import { Pbes2Params, Pbkdf2Params } from '../../src/keystore/pbe/schemas.js';
 import { isSepmError } from '../../src/errors.js';
-import { asBytes } from '../../src/keystore/pbe/asn1.js';
+import { asBytes, berToDer } from '../../src/keystore/pbe/asn1.js';
 import { pkcs12Kdf } from '../../src/keystore/pbe/pkcs12_kdf.js';
 import { computeMac } from '../../src/keystore/pkcs12/mac.js';
 import { CertIndex, type CertInfo } from '../../src/keystore/pkcs12/chain.js';
@@ -698,4 +699,66 @@ describe('scale', () => {
     expect(codeOf(() => readPkcs12(over, ''))).toBe('ERR_KEYSTORE_LIMIT_EXCEEDED');
     expect(performance.now() - t).toBeLessThan(readMs);
   }, 120_000);
+});
+
+describe('hostile input (property-based)', () => {
+  it('random edits of a MAC-less file: a keystore or a SepmError, never another exception', () => {
+    openssl(
+      'pkcs12',
+      '-export',
+      '-in',
+      'small.pem',
+      '-inkey',
+      'small-key.pem',
+      '-name',
+      'p',
+      '-out',
+      'prop.p12',
+      '-passout',
+      'pass:pw',
+      '-nomac',
+      '-iter',
+      '1000',
+    );
+    const base = new Uint8Array(readFileSync(join(dir, 'prop.p12')));
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ at: fc.nat(base.length - 1), value: fc.integer({ min: 0, max: 255 }) }),
+          { minLength: 1, maxLength: 4 },
+        ),
+        fc.nat(base.length),
+        fc.nat(40),
+        (edits, cutAt, cutLen) => {
+          let b = base.slice();
+          for (const { at, value } of edits) b[at] = value;
+          if (cutLen > 0)
+            b = new Uint8Array([
+              ...b.subarray(0, cutAt),
+              ...b.subarray(Math.min(b.length, cutAt + cutLen)),
+            ]);
+          try {
+            const ks = readPkcs12(b, 'pw');
+            expect(ks.format).toBe('pkcs12');
+          } catch (e) {
+            if (!isSepmError(e)) throw e;
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  }, 120_000);
+
+  it('random bytes never escape as anything but a KeystoreError from berToDer', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        try {
+          berToDer(bytes);
+        } catch (e) {
+          expect(isSepmError(e) && e.code).toBe('ERR_KEYSTORE_MALFORMED');
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
