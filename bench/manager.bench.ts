@@ -124,8 +124,32 @@ function median(xs: number[]): number {
 interface Cell {
   rps: number[];
   p99: number[];
+  /** Server CPU time per request, µs (user + system of the server's processes). */
+  cpu: number[];
   errors: number;
   requests: number;
+}
+
+// CPU ticks (user + system, /proc/<pid>/stat fields 14 and 15) of a process and its children
+// (nginx's worker is a child of its master). A cost per request is far less sensitive to other
+// jobs on a shared machine than a rate is.
+const TICK_US = 1e6 / 100; // CLK_TCK is 100 on Linux
+async function cpuTicks(pid: number): Promise<number> {
+  const { readdir } = await import('node:fs/promises');
+  let total = 0;
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // f[0] is field 3 (state): ppid is field 4, utime 14, stime 15.
+    if (Number(entry) === pid || Number(f[1]) === pid) total += Number(f[11]) + Number(f[12]);
+  }
+  return total;
 }
 
 async function load(
@@ -167,8 +191,9 @@ async function main(): Promise<void> {
     const sealed = Buffer.from(
       await (await fetch(`http://127.0.0.1:${ports.http}${policyPath(POLICY)}`)).arrayBuffer(),
     );
-    const targets: Record<string, { index: string; policy: string }> = {
+    const targets: Record<string, { index: string; policy: string; pid: number }> = {
       manager: {
+        pid: child.pid!,
         index: `https://127.0.0.1:${ports.client}${PATH_INDEX}`,
         policy: `https://127.0.0.1:${ports.client}${policyPath(POLICY)}`,
       },
@@ -191,6 +216,7 @@ async function main(): Promise<void> {
         bare.once('exit', (c) => reject(new Error(`bare server exited ${c}`)));
       });
       targets['bare node'] = {
+        pid: bare.pid!,
         index: `https://127.0.0.1:${port}/secars/index`,
         policy: `https://127.0.0.1:${port}/secars/policies/bench64k`,
       };
@@ -229,6 +255,7 @@ http {
       children.push(ng);
       await waitForPort(port);
       targets.nginx = {
+        pid: ng.pid!,
         index: `https://127.0.0.1:${port}/secars/index`,
         policy: `https://127.0.0.1:${port}/secars/policies/bench64k`,
       };
@@ -246,8 +273,18 @@ http {
       const order = r % 2 === 0 ? names : [...names].reverse();
       for (const what of ['index', 'policy'] as const) {
         for (const name of order) {
-          const res = await load(targets[name]![what], duration, connections);
-          const c = (cells[`${name} ${what}`] ??= { rps: [], p99: [], errors: 0, requests: 0 });
+          const t = targets[name]!;
+          const before = await cpuTicks(t.pid);
+          const res = await load(t[what], duration, connections);
+          const used = (await cpuTicks(t.pid)) - before;
+          const c = (cells[`${name} ${what}`] ??= {
+            rps: [],
+            p99: [],
+            cpu: [],
+            errors: 0,
+            requests: 0,
+          });
+          c.cpu.push((used * TICK_US) / Math.max(1, res.requests.total));
           c.rps.push(res.requests.average);
           c.p99.push(res.latency.p99);
           c.errors += res.errors + res.timeouts + res.non2xx;
@@ -259,14 +296,16 @@ http {
     console.log(
       `\nHTTPS keep-alive, ${connections} connections, ${rounds} x ${duration} s per cell, interleaved; medians.\n`,
     );
-    console.log('| target | object | bytes | req/s | p99 ms | requests | errors |');
-    console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
+    console.log(
+      '| target | object | bytes | req/s | p99 ms | server CPU µs/req | requests | errors |',
+    );
+    console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const what of ['index', 'policy'] as const) {
       for (const name of names) {
         const c = cells[`${name} ${what}`]!;
         const bytes = what === 'index' ? index.length : sealed.length;
         console.log(
-          `| ${name} | ${what} | ${bytes} | ${median(c.rps).toFixed(0)} | ${median(c.p99).toFixed(1)} | ${c.requests} | ${c.errors} |`,
+          `| ${name} | ${what} | ${bytes} | ${median(c.rps).toFixed(0)} | ${median(c.p99).toFixed(1)} | ${median(c.cpu).toFixed(1)} | ${c.requests} | ${c.errors} |`,
         );
       }
     }
@@ -280,8 +319,10 @@ http {
         const m = cells[`${a} ${what}`]!.rps;
         const n = cells[`${b} ${what}`]!.rps;
         const paired = m.map((x, i) => x / n[i]!);
+        // Requests per CPU-second, a over b: b's CPU per request over a's.
+        const eff = median(cells[`${b} ${what}`]!.cpu) / median(cells[`${a} ${what}`]!.cpu);
         console.log(
-          `${a}/${b} ${what}: ${(median(m) / median(n)).toFixed(2)}x (paired per round: ${paired.map((x) => x.toFixed(2)).join(', ')})`,
+          `${a}/${b} ${what}: req/s ${(median(m) / median(n)).toFixed(2)}x (paired per round: ${paired.map((x) => x.toFixed(2)).join(', ')}); requests per CPU-second ${eff.toFixed(2)}x`,
         );
       }
     }
