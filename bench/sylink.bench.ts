@@ -161,13 +161,19 @@ async function main(): Promise<void> {
   console.log(
     `Node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} x${cpus().length}; ${ROUNDS} rounds x ${ITERATIONS} calls each, interleaved\n`,
   );
-  console.log('| operation | median ms | p90 ms | ops/s |');
-  console.log('| --- | ---: | ---: | ---: |');
+  // Call-by-call ratios to the saxes floor measured next to it: steadier than absolute figures
+  // on a shared machine.
+  const floor = times[ops.length - 1]!;
+  console.log('| operation | median ms | p90 ms | ops/s | median ratio to saxes alone |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
   ops.forEach(([name], k) => {
     const xs = times[k]!;
     const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
     console.log(
-      `| ${name} | ${quantile(xs, 0.5).toFixed(3)} | ${quantile(xs, 0.9).toFixed(3)} | ${Math.round(1000 / mean)} |`,
+      `| ${name} | ${quantile(xs, 0.5).toFixed(3)} | ${quantile(xs, 0.9).toFixed(3)} | ${Math.round(1000 / mean)} | ${quantile(
+        xs.map((x, i) => x / floor[i]!),
+        0.5,
+      ).toFixed(2)} |`,
     );
   });
   for (const k of [0, 1]) {

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { SaxesParser, type SaxesTagNS } from 'saxes';
+import { SaxesParser } from 'saxes';
 import { SylinkError } from '../errors.js';
 import { checkDeclaredEncoding, type DetectedEncoding } from './decode.js';
 import type { XmlElement, XmlNode } from './model.js';
@@ -62,8 +62,26 @@ export function readXmlTree(text: string, encoding: DetectedEncoding, limits: Xm
   if (doctypeAt >= 0) {
     throw new SylinkError('ERR_SYLINK_DTD_FORBIDDEN', undefined, lineColumn(text, doctypeAt));
   }
+  // Namespace processing costs about a third of saxes' time and SEPM's files use no namespace:
+  // read without it, and read again with it (all Namespaces 1.0 checks) at the first name that
+  // has a prefix or an `xmlns` declaration. Without either, a document is namespace-well-formed.
+  try {
+    return readOnce(text, encoding, limits, false);
+  } catch (e) {
+    if (e !== NEEDS_NAMESPACES) throw e;
+    return readOnce(text, encoding, limits, true);
+  }
+}
 
-  const parser = new SaxesParser({ xmlns: true, position: true });
+const NEEDS_NAMESPACES = Symbol('needs namespace processing');
+
+function readOnce(
+  text: string,
+  encoding: DetectedEncoding,
+  limits: XmlLimits,
+  namespaces: boolean,
+): XmlTree {
+  const parser = new SaxesParser({ xmlns: namespaces, position: true });
   const here = (): Position => ({ line: parser.line, column: parser.column + 1 });
   const limit = (what: string): never => {
     throw new SylinkError('ERR_SYLINK_LIMIT_EXCEEDED', `sylink.xml exceeds ${what}`, here());
@@ -99,21 +117,28 @@ export function readXmlTree(text: string, encoding: DetectedEncoding, limits: Xm
   parser.on('doctype', () => {
     throw new SylinkError('ERR_SYLINK_DTD_FORBIDDEN', undefined, here());
   });
-  parser.on('opentagstart', () => {
+  parser.on('opentagstart', (tag) => {
+    if (!namespaces && tag.name.includes(':')) throw NEEDS_NAMESPACES;
     if (stack.length + 1 > limits.maxDepth) limit(`maxDepth (${limits.maxDepth})`);
     if (++elements > limits.maxElements) limit(`maxElements (${limits.maxElements})`);
     attributes = 0;
     tagStart = { line: parser.line, column: Math.max(1, parser.column) };
   });
   parser.on('attribute', (attr) => {
+    if (!namespaces && (attr.name === 'xmlns' || attr.name.includes(':'))) throw NEEDS_NAMESPACES;
     if (++attributes > limits.maxAttributes) limit(`maxAttributes (${limits.maxAttributes})`);
     if (attr.value.length > limits.maxAttributeLength) {
       limit(`maxAttributeLength (${limits.maxAttributeLength})`);
     }
   });
-  parser.on('opentag', (tag: SaxesTagNS) => {
-    const attrs: Record<string, string> = Object.create(null) as Record<string, string>;
-    for (const name of Object.keys(tag.attributes)) attrs[name] = tag.attributes[name]!.value;
+  parser.on('opentag', (tag) => {
+    // Both maps have a null prototype; without namespaces the values are the strings.
+    let attrs = tag.attributes as Record<string, string>;
+    if (namespaces) {
+      const ns = tag.attributes as Record<string, { value: string }>;
+      attrs = Object.create(null) as Record<string, string>;
+      for (const name of Object.keys(ns)) attrs[name] = ns[name]!.value;
+    }
     const el: MutableElement = { type: 'element', name: tag.name, attributes: attrs, children: [] };
     positions.set(el, tagStart);
     if (stack.length === 0) root = el;
@@ -136,6 +161,8 @@ export function readXmlTree(text: string, encoding: DetectedEncoding, limits: Xm
     append({ type: 'comment', text: t });
   });
   parser.on('processinginstruction', (pi) => {
+    // Namespaces 1.0 §7: no colon in PI targets; saxes checks that in namespace mode.
+    if (!namespaces && pi.target.includes(':')) throw NEEDS_NAMESPACES;
     if (pi.body.length > limits.maxTextLength) limit(`maxTextLength (${limits.maxTextLength})`);
     append({ type: 'pi', target: pi.target, body: pi.body });
   });
@@ -143,7 +170,7 @@ export function readXmlTree(text: string, encoding: DetectedEncoding, limits: Xm
   try {
     parser.write(text).close();
   } catch (cause) {
-    if (cause instanceof SylinkError) throw cause;
+    if (cause instanceof SylinkError || cause === NEEDS_NAMESPACES) throw cause;
     throw malformed(text, parser.position, here(), cause);
   }
   if (root === undefined) {

@@ -121,6 +121,12 @@ const cases: Case[] = [
     'ERR_SYLINK_MALFORMED',
   ],
   ['an unbound namespace prefix', () => minimal('<p:A/>'), 'ERR_SYLINK_MALFORMED'],
+  [
+    'a colon in a PI target (Namespaces 1.0 section 7)',
+    () => minimal('<?a:b x?>'),
+    'ERR_SYLINK_MALFORMED',
+  ],
+  ['an undeclared prefix (xmlns:p="")', () => minimal('<A xmlns:p=""/>'), 'ERR_SYLINK_MALFORMED'],
   ['two roots', () => `${minimal()}<ServerSettings/>`, 'ERR_SYLINK_MALFORMED'],
   ['text after the root', () => `${minimal()}junk`, 'ERR_SYLINK_MALFORMED'],
   ['a bare &', () => minimal('<A>a & b</A>'), 'ERR_SYLINK_MALFORMED'],
