@@ -185,7 +185,7 @@ export const keystoreConvertCommand: Command = {
       profile: {
         type: 'string',
         value: 'modern|legacy',
-        description: 'PKCS#12 algorithms: AES-256/SHA-256 (default) or 3DES/RC2/SHA-1',
+        description: 'PKCS#12 algorithms: AES-256/SHA-256 (default) or 3DES/SHA-1 MAC',
       },
       unencrypted: { type: 'boolean', description: 'PEM output: leave private keys unencrypted' },
       ...secretOptions('password', 'keystore password'),

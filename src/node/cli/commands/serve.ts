@@ -116,6 +116,7 @@ export const serveCommand: Command = {
             pid: process.pid,
             domainId: site.domainId,
             urls,
+            console: `${url(addresses.manager)}console/`,
             certificateSha256: cert.sha256,
             policies: manager
               .policies()
@@ -131,6 +132,7 @@ export const serveCommand: Command = {
               PORT_NAMES.map((n) => [n, url(addresses[n])] as const),
               '  ',
             ),
+            `Console: ${url(addresses.manager)}console/ (log on as ${site.adminUsername})`,
             `Certificate SHA-256: ${cert.sha256}`,
             ...manager
               .policies()
