@@ -187,6 +187,13 @@ describe('files written by openssl pkcs12 -export', () => {
     }
   });
 
+  it('PBES2 AES-128-CBC keys and certificates with a SHA-1 MAC', () => {
+    exportRsa('aes128.p12', '-keypbe', 'AES-128-CBC', '-certpbe', 'AES-128-CBC', '-macalg', 'sha1');
+    const ks = readPkcs12(file('aes128.p12'), 'changeit');
+    expect(summary(ks)).toEqual(['privateKey:ossl key:1']);
+    expectKeysMatchCerts(ks);
+  });
+
   it('empty password', () => {
     openssl(
       'pkcs12',

@@ -22,36 +22,42 @@ export interface CbcCipher {
   readonly rc2Bits?: number;
 }
 
+/** AES-128-CBC (FIPS 197, SP 800-38A). */
 export const AES_128_CBC: CbcCipher = {
   name: 'aes-128-cbc',
   keyLength: 16,
   ivLength: 16,
   blockSize: 16,
 };
+/** AES-192-CBC. */
 export const AES_192_CBC: CbcCipher = {
   name: 'aes-192-cbc',
   keyLength: 24,
   ivLength: 16,
   blockSize: 16,
 };
+/** AES-256-CBC. */
 export const AES_256_CBC: CbcCipher = {
   name: 'aes-256-cbc',
   keyLength: 32,
   ivLength: 16,
   blockSize: 16,
 };
+/** Three-key Triple DES in CBC mode (SP 800-67). */
 export const DES_EDE3_CBC: CbcCipher = {
   name: 'des-ede3-cbc',
   keyLength: 24,
   ivLength: 8,
   blockSize: 8,
 };
+/** Two-key Triple DES (K1, K2, K1) in CBC mode. */
 export const DES_EDE_CBC: CbcCipher = {
   name: 'des-ede-cbc',
   keyLength: 16,
   ivLength: 8,
   blockSize: 8,
 };
+/** RC2-CBC with 40 effective key bits (RFC 2268). */
 export const RC2_40_CBC: CbcCipher = {
   name: 'rc2-cbc',
   keyLength: 5,
@@ -59,6 +65,7 @@ export const RC2_40_CBC: CbcCipher = {
   blockSize: 8,
   rc2Bits: 40,
 };
+/** RC2-CBC with 128 effective key bits (RFC 2268). */
 export const RC2_128_CBC: CbcCipher = {
   name: 'rc2-cbc',
   keyLength: 16,
