@@ -106,7 +106,7 @@ export function call(
 /** Polls `check` until it returns true or `ms` pass. */
 export async function eventually(
   check: () => boolean | Promise<boolean>,
-  ms = 5000,
+  ms = 10_000,
 ): Promise<boolean> {
   const end = Date.now() + ms;
   while (Date.now() < end) {

@@ -118,24 +118,29 @@ export class ActivityRecorder {
   }
 
   /**
-   * Wraps a client-port handler so that each answered request is recorded when its response
-   * finishes (the status is known then).
+   * Wraps a client-port handler so that each answered request is recorded. The hot paths answer
+   * synchronously, so the status is usually known when the handler returns and no listener is
+   * added; otherwise the request is recorded when its response finishes.
    */
   tap<H extends (req: IncomingMessage, res: ServerResponse, next: () => void) => unknown>(
     handler: H,
   ): (req: IncomingMessage, res: ServerResponse, next: () => void) => unknown {
     return (req, res, next) => {
-      res.once('finish', () => {
+      const result = handler(req, res, next);
+      const done = () => {
         const id = req.headers['x-sepm-client-id'];
         this.record(
           req.method ?? 'GET',
           req.url ?? '',
           res.statusCode,
           typeof id === 'string' ? id : undefined,
-          req.socket.remoteAddress,
+          req.socket?.remoteAddress,
         );
-      });
-      return handler(req, res, next);
+      };
+      // 'finish' is always emitted after this synchronous code, never during it.
+      if (res.headersSent) done();
+      else res.once('finish', done);
+      return result;
     };
   }
 }
