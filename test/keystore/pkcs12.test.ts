@@ -28,7 +28,13 @@ import { asBytes, berToDer } from '../../src/keystore/pbe/asn1.js';
 import { pkcs12Kdf } from '../../src/keystore/pbe/pkcs12_kdf.js';
 import { computeMac } from '../../src/keystore/pkcs12/mac.js';
 import { CertIndex, type CertInfo } from '../../src/keystore/pkcs12/chain.js';
-import type { Keystore, PrivateKeyEntry } from '../../src/keystore/model.js';
+import type {
+  Keystore,
+  PrivateKeyEntry,
+  SecretKeyEntry,
+  TrustedCertificateEntry,
+} from '../../src/keystore/model.js';
+import { javaRead, sha256 } from './tools.js';
 
 let dir: string;
 const sh = (cmd: string) =>
@@ -761,4 +767,33 @@ describe('hostile input (property-based)', () => {
       { numRuns: 2000 },
     );
   });
+});
+
+describe('the Java KeyStore API reads what we write', () => {
+  it('modern and legacy: the same key, chain, trusted certificate and secret key', () => {
+    const files = (['modern', 'legacy'] as const).map((profile) => {
+      const path = join(dir, `java-${profile}.p12`);
+      writeFileSync(path, writePkcs12(full, 'changeit', { profile }));
+      return path;
+    });
+    const seen = javaRead(files.map((f) => ['PKCS12', f, 'changeit']));
+    const [key, trusted, secret] = full.entries as [
+      PrivateKeyEntry,
+      TrustedCertificateEntry,
+      SecretKeyEntry,
+    ];
+    for (const f of files) {
+      expect(seen.get(f)).toEqual([
+        { kind: 'SECRET', alias: 'aes', sha256: sha256(secret.key), algorithm: 'AES' },
+        { kind: 'CERT', alias: 'other ca', sha256: sha256(trusted.certificate) },
+        {
+          kind: 'KEY',
+          alias: 'server',
+          chainLength: 3,
+          sha256: sha256(key.pkcs8),
+          algorithm: 'RSA',
+        },
+      ]);
+    }
+  }, 120_000);
 });
