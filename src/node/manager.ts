@@ -298,7 +298,7 @@ export function createManager(options: ManagerOptions): Manager {
   let closing: Promise<void> | undefined;
   const inFlight = new Set<ServerResponse>();
 
-  function listenerFor(name: PortName, server: () => HttpServer | undefined) {
+  function listenerFor(name: PortName) {
     const user = options.handlers?.[name];
     const fallback = defaults[name];
     const fail = (err: unknown, res: ServerResponse) => {
@@ -325,13 +325,8 @@ export function createManager(options: ManagerOptions): Manager {
         fail(e, res);
       }
     };
+    const forget = (res: ServerResponse) => () => inFlight.delete(res);
     return (req: IncomingMessage, res: ServerResponse): void => {
-      inFlight.add(res);
-      res.once('close', () => {
-        inFlight.delete(res);
-        // While closing, a keep-alive connection that just became idle is closed at once.
-        if (state === 'closing') setImmediate(() => server()?.closeIdleConnections());
-      });
       if (state === 'closing') res.setHeader('Connection', 'close');
       // A body larger than the limit is refused before any handler sees it.
       const cl = req.headers['content-length'];
@@ -343,6 +338,12 @@ export function createManager(options: ManagerOptions): Manager {
       const toDefault = () => run(fallback, req, res, () => notFound(req, res));
       if (user === undefined) toDefault();
       else run(user, req, res, toDefault);
+      // Responses answered at once (the protocol's hot paths) need no tracking; the others are
+      // remembered so that close() can still mark them `Connection: close`.
+      if (!res.headersSent) {
+        inFlight.add(res);
+        res.once('close', forget(res));
+      }
     };
   }
 
@@ -350,9 +351,7 @@ export function createManager(options: ManagerOptions): Manager {
     name: PortName,
     creds: { key: string; cert: string } | undefined,
   ): Promise<HttpServer> {
-    // The listener needs the server (to close idle connections) before it exists.
-    const ref: { server?: HttpServer } = {};
-    const listener = listenerFor(name, () => ref.server);
+    const listener = listenerFor(name);
     const common = {
       maxHeaderSize: limits.maxHeaderSize,
       requestTimeout: limits.requestTimeoutMs,
@@ -374,7 +373,6 @@ export function createManager(options: ManagerOptions): Manager {
             },
             listener,
           ) as unknown as HttpServer);
-    ref.server = server;
     if (name === 'manager') services.attachManagerServer(server as unknown as HttpsServer);
     server.maxHeadersCount = limits.maxHeadersCount;
     server.timeout = limits.idleTimeoutMs;
@@ -410,6 +408,12 @@ export function createManager(options: ManagerOptions): Manager {
       for (const s of list) s.closeAllConnections();
     }, deadlineMs);
     timer.unref();
+    // A keep-alive connection becomes idle when its last response is written; close those as
+    // they appear instead of waiting for the keep-alive timeout.
+    const sweep = setInterval(() => {
+      for (const s of list) s.closeIdleConnections();
+    }, 20);
+    sweep.unref();
     try {
       await Promise.all(
         list.map(
@@ -427,6 +431,7 @@ export function createManager(options: ManagerOptions): Manager {
       );
     } finally {
       clearTimeout(timer);
+      clearInterval(sweep);
     }
   }
 
