@@ -588,6 +588,17 @@ describe('passwords', () => {
     expect(sh(`openssl pkcs12 -info -nokeys -in uni-ours.p12 -passin 'pass:${pw}'`).status).toBe(0);
   });
 
+  it('an alias named like an Object.prototype member still uses the store password', () => {
+    const ks: Keystore = {
+      format: 'pkcs12',
+      entries: [{ ...small.entries[0]!, alias: 'constructor' }],
+    };
+    const back = readPkcs12(writePkcs12(ks, 'pw', { iterations: 1000 }), 'pw', {
+      keyPasswords: {},
+    });
+    expect(back.entries[0]!.alias).toBe('constructor');
+  });
+
   it('keyPasswords overrides the store password for one key bag', () => {
     const withKeyPw = writePkcs12(small, 'keypw', { iterations: 1000 });
     const withStorePw = writePkcs12(

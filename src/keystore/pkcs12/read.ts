@@ -126,11 +126,12 @@ interface ReadState {
 }
 
 function keyPassword(state: ReadState, attrs: BagAttributes): string {
-  if (attrs.friendlyName !== undefined) {
-    const own =
-      state.keyPasswords[attrs.friendlyName] ??
-      state.keyPasswords[attrs.friendlyName.toLowerCase()];
-    if (own !== undefined) return own;
+  // Own properties only: an alias such as "constructor" must not find Object.prototype's.
+  const kp = state.keyPasswords;
+  for (const name of attrs.friendlyName === undefined
+    ? []
+    : [attrs.friendlyName, attrs.friendlyName.toLowerCase()]) {
+    if (Object.hasOwn(kp, name) && typeof kp[name] === 'string') return kp[name];
   }
   return state.password;
 }
