@@ -167,6 +167,7 @@ export function send(
   body: Uint8Array | undefined,
   maxBytes: number,
   timeoutMs: number,
+  retried = false,
 ): Promise<Response> {
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -227,6 +228,33 @@ export function send(
       fail(e);
     }, timeoutMs);
     req.on('error', (e) => {
+      // A kept-alive socket the manager closed just as we reused it: retry once on a new
+      // connection (the race Node's documentation describes for `request.reusedSocket`).
+      const code = (e as NodeJS.ErrnoException).code;
+      if (
+        !gotResponse &&
+        !retried &&
+        req.reusedSocket &&
+        (code === 'ECONNRESET' || code === 'EPIPE')
+      ) {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        send(
+          protocol,
+          agent,
+          host,
+          port,
+          method,
+          path,
+          headers,
+          body,
+          maxBytes,
+          timeoutMs,
+          true,
+        ).then(resolve, reject);
+        return;
+      }
       // Anything before a response (refused, reset, TLS failure, pin mismatch) lets the client
       // try the next server; the pin mismatch keeps its own code.
       if (e instanceof ManagerError || e instanceof ConnectFailure) fail(e);
