@@ -131,6 +131,27 @@ describe('web console (8443) in headless Chromium', () => {
     });
     expect(same.status).toBe(204);
     expect(String(same.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
+    // A session token is no REST bearer token, and a bearer token is no session.
+    const session = /__Host-sepm-console=([^;]+)/.exec(String(same.headers['set-cookie']))![1]!;
+    const ws = manager.addresses.webServices!.port;
+    const asBearer = await call(ws, 'GET', '/sepm/api/v1/policies/summary', {
+      headers: { Authorization: `Bearer ${session}` },
+    });
+    expect(asBearer.status).toBe(401);
+    const bearer = (
+      await call(ws, 'POST', '/sepm/api/v1/identity/authenticate', {
+        json: { username: 'admin', password: t.adminPassword, domain: '' },
+      })
+    ).json().token as string;
+    const asCookie = await call(port, 'GET', '/console/api/overview', {
+      headers: { Cookie: `__Host-sepm-console=${bearer}` },
+    });
+    expect(asCookie.status).toBe(401);
+    const withSession = await call(port, 'GET', '/console/api/overview', {
+      headers: { Cookie: `__Host-sepm-console=${session}` },
+    });
+    expect(withSession.status).toBe(200);
+    expect(withSession.body.toString('utf8')).not.toContain(t.site.kcs.toString());
     expect((await call(port, 'GET', '/console/sylink.xml')).status).toBe(401);
     expect((await call(port, 'GET', '/console/api/overview')).status).toBe(401);
   });
