@@ -47,13 +47,17 @@ export interface PbeParameter {
 }
 
 /**
- * Parses a DER `PBEParameter` and checks the iteration count against `maxIterations` before any
- * KDF runs.
+ * Parses a DER `PBEParameter` and checks the iteration count against `maxIterations`, and
+ * charges it to the file's `budget` when given, before any KDF runs.
  *
  * @throws {@link KeystoreError} `ERR_KEYSTORE_MALFORMED`, or `ERR_KEYSTORE_LIMIT_EXCEEDED` when
  * the count is above `maxIterations`.
  */
-export function parsePbeParameter(der: Uint8Array, maxIterations: number): PbeParameter {
+export function parsePbeParameter(
+  der: Uint8Array,
+  maxIterations: number,
+  budget?: { remaining: number },
+): PbeParameter {
   let salt: Uint8Array;
   let iterations: number;
   try {
@@ -76,6 +80,15 @@ export function parsePbeParameter(der: Uint8Array, maxIterations: number): PbePa
       'ERR_KEYSTORE_LIMIT_EXCEEDED',
       `JCEKS iteration count ${iterations} is above maxIterations ${maxIterations}`,
     );
+  }
+  if (budget !== undefined) {
+    if (iterations > budget.remaining) {
+      throw new KeystoreError(
+        'ERR_KEYSTORE_LIMIT_EXCEEDED',
+        'JCEKS entries together need more KDF iterations than the file budget (64 x maxIterations)',
+      );
+    }
+    budget.remaining -= iterations;
   }
   return { salt, iterations };
 }

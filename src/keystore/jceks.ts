@@ -58,6 +58,12 @@ import type { Keystore, KeystoreEntry, ReadKeystoreOptions } from './model.js';
 
 const JCE_PBE_NAME = 'PBEWithMD5AndTripleDES';
 
+/**
+ * Total KDF iterations one JCEKS file may spend, in units of `maxIterations`: 64 entries at
+ * keytool's 200,000 with the default cap (about 20 s of MD5); raise `maxIterations` for more.
+ */
+const JCEKS_KDF_BUDGET_FACTOR = 64;
+
 function isPkcs8Shape(p: Uint8Array): boolean {
   try {
     expectWhole(p, TAG.SEQUENCE);
@@ -72,6 +78,7 @@ function decodePrivateKey(
   alias: string,
   password: string,
   options: ResolvedReadOptions,
+  budget: { remaining: number },
 ): KeystoreEntry {
   const epki = parseEncryptedPrivateKeyInfo(e.protectedKey);
   const keyPassword = keyPasswordFor(alias, password, options);
@@ -80,7 +87,7 @@ function decodePrivateKey(
     if (epki.params === undefined) {
       throw new KeystoreError('ERR_KEYSTORE_MALFORMED', 'JCEKS private key has no PBE parameters');
     }
-    const params = parsePbeParameter(epki.params, options.maxIterations);
+    const params = parsePbeParameter(epki.params, options.maxIterations, budget);
     pkcs8 = jcePbeDecrypt(epki.data, keyPassword, params, (p) => (isPkcs8Shape(p) ? p : undefined));
   } else if (isKeyProtectorOid(epki.oid)) {
     pkcs8 = recoverProtectedKey(epki.data, keyPassword);
@@ -106,6 +113,7 @@ function decodeSecretKey(
   date: Date,
   password: string,
   options: ResolvedReadOptions,
+  budget: { remaining: number },
 ): KeystoreEntry {
   if (sealed.sealAlg !== JCE_PBE_NAME || sealed.paramsAlg !== JCE_PBE_NAME) {
     throw new KeystoreError(
@@ -113,7 +121,7 @@ function decodeSecretKey(
       `JCEKS secret key sealed with ${JSON.stringify(sealed.sealAlg)} is not supported`,
     );
   }
-  const params = parsePbeParameter(sealed.encodedParams, options.maxIterations);
+  const params = parsePbeParameter(sealed.encodedParams, options.maxIterations, budget);
   const key = jcePbeDecrypt(
     sealed.encryptedContent,
     keyPasswordFor(alias, password, options),
@@ -155,9 +163,11 @@ export function readJceks(
     formatName: 'JCEKS',
     tag3: readSealedKey,
   });
+  // All KDFs of one file share a budget, so a file of many tiny entries cannot pin the CPU.
+  const budget = { remaining: JCEKS_KDF_BUDGET_FACTOR * opts.maxIterations };
   const entries = file.entries.map((e): KeystoreEntry => {
     const alias = decodeUtf(e.alias, 'alias', e.aliasAt);
-    if (e.tag === 1) return decodePrivateKey(e, alias, password, opts);
+    if (e.tag === 1) return decodePrivateKey(e, alias, password, opts, budget);
     if (e.tag === 2) {
       return {
         kind: 'trustedCertificate',
@@ -166,7 +176,7 @@ export function readJceks(
         certificate: decodeRawCert(e.cert, 'JCEKS'),
       };
     }
-    return decodeSecretKey(e.sealed as SealedKey, alias, e.date, password, opts);
+    return decodeSecretKey(e.sealed as SealedKey, alias, e.date, password, opts, budget);
   });
   return { format: 'jceks', entries };
 }

@@ -30,15 +30,18 @@ import {
 import { TAG, expectTlv, expectWhole } from './der.js';
 import { assertKeystore } from './jks.js';
 import {
+  BudgetExceeded,
   buildChain,
-  certMatchesKey,
+  pairKeysWithCerts,
   parseCert,
   pkcs8KeyObject,
   type ParsedCert,
+  type VerifyBudget,
 } from './key_match.js';
 import { pemBlocks, pemText, toPem, type PemBlock } from './pem_codec.js';
 import { decryptLegacyPem } from './pem_legacy.js';
-import { decryptPkcs8, encryptPkcs8 } from './pbe/encrypted_pkcs8.js';
+import { decryptPkcs8With, encryptPkcs8 } from './pbe/encrypted_pkcs8.js';
+import type { KdfLimits } from './pbe/pbe.js';
 
 /** Options of {@link readPem}. */
 export interface ReadPemOptions {
@@ -63,6 +66,13 @@ export interface WritePemOptions {
    */
   readonly friendlyNames?: boolean;
 }
+
+/** Most blocks one PEM input may hold (each is parsed; a bundle of CA certificates has ~150). */
+export const MAX_PEM_BLOCKS = 10_000;
+/** Total KDF iterations one PEM input may spend, in units of `maxIterations` (as PKCS#12). */
+const KDF_BUDGET_FACTOR = 32;
+/** Most issuer signature checks spent ordering the chains of one PEM input. */
+const MAX_SIGNATURE_CHECKS = 1_000;
 
 /** Blocks that carry nothing the keystore model holds; skipped rather than refused. */
 const SKIPPED = new Set([
@@ -116,7 +126,7 @@ function isPkcs8(der: Uint8Array): boolean {
 }
 
 /** Decodes one key block to PKCS#8. */
-function blockKey(b: PemBlock, password: string | undefined, maxIterations: number): Bytes {
+function blockKey(b: PemBlock, password: string | undefined, limits: KdfLimits): Bytes {
   if (b.label === 'PRIVATE KEY' || b.label === 'ENCRYPTED PRIVATE KEY') {
     if (b.headers.length > 0)
       throw new PemError('ERR_PEM_MALFORMED', `PEM "${b.label}" block must not have headers`);
@@ -136,7 +146,7 @@ function blockKey(b: PemBlock, password: string | undefined, maxIterations: numb
     }
     let pkcs8: Uint8Array;
     try {
-      pkcs8 = decryptPkcs8(b.der, password, { maxIterations });
+      pkcs8 = decryptPkcs8With(b.der, password, limits);
     } catch (e) {
       toPemError(e);
     }
@@ -240,6 +250,17 @@ export function readPem(text: string | Uint8Array, options?: ReadPemOptions): Ke
       `PEM input is ${size} long, above maxBytes ${maxBytes}`,
     );
   const blocks = pemBlocks(pemText(text));
+  if (blocks.length > MAX_PEM_BLOCKS) {
+    throw new PemError(
+      'ERR_PEM_LIMIT_EXCEEDED',
+      `PEM input has ${blocks.length} blocks, above ${MAX_PEM_BLOCKS}`,
+    );
+  }
+  // Every KDF of one input shares a budget, so many encrypted keys cannot multiply the cost.
+  const limits: KdfLimits = {
+    maxIterations,
+    budget: { remaining: KDF_BUDGET_FACTOR * maxIterations },
+  };
   const keys: { pkcs8: Bytes; name: string | undefined }[] = [];
   const certs: { cert: ParsedCert; name: string | undefined }[] = [];
   for (const b of blocks) {
@@ -253,7 +274,7 @@ export function readPem(text: string | Uint8Array, options?: ReadPemOptions): Ke
       case 'ENCRYPTED PRIVATE KEY':
       case 'RSA PRIVATE KEY':
       case 'EC PRIVATE KEY':
-        keys.push({ pkcs8: blockKey(b, password, maxIterations), name: b.friendlyName });
+        keys.push({ pkcs8: blockKey(b, password, limits), name: b.friendlyName });
         break;
       default:
         if (!SKIPPED.has(b.label))
@@ -277,10 +298,24 @@ export function readPem(text: string | Uint8Array, options?: ReadPemOptions): Ke
       }
     }
   };
-  keys.forEach((k) => {
-    const keyObject = pkcs8KeyObject(k.pkcs8);
-    const leaf = pool.find((c) => certMatchesKey(c, keyObject));
-    const chain = leaf ? buildChain(leaf, pool) : [];
+  const leaves = pairKeysWithCerts(
+    keys.map((k) => pkcs8KeyObject(k.pkcs8)),
+    pool,
+  );
+  const budget: VerifyBudget = { remaining: MAX_SIGNATURE_CHECKS };
+  keys.forEach((k, i) => {
+    const leaf = leaves[i];
+    let chain: ParsedCert[] = [];
+    try {
+      if (leaf) chain = buildChain(leaf, pool, budget);
+    } catch (e) {
+      if (!(e instanceof BudgetExceeded)) throw e;
+      throw new PemError(
+        'ERR_PEM_LIMIT_EXCEEDED',
+        `PEM bundle needs more than ${MAX_SIGNATURE_CHECKS} signature checks to order its chains`,
+        { cause: e },
+      );
+    }
     for (const c of chain) used.add(c);
     const leafName = leaf ? certs.find((c) => c.cert === leaf)?.name : undefined;
     entries.push({

@@ -7,7 +7,12 @@ import {
   finishJavaKeystoreFile,
   startJavaKeystoreFile,
 } from '../../src/keystore/java_keystore.js';
-import { readJceks } from '../../src/keystore/jceks.js';
+import { readJceks, writeJceks } from '../../src/keystore/jceks.js';
+import { BudgetExceeded, buildChain, parseCert } from '../../src/keystore/key_match.js';
+import type { Keystore } from '../../src/keystore/model.js';
+import { readPem } from '../../src/keystore/pem.js';
+import { toPem } from '../../src/keystore/pem_codec.js';
+import { encryptPkcs8 } from '../../src/keystore/pbe/encrypted_pkcs8.js';
 import { readJks, writeJks } from '../../src/keystore/jks.js';
 import { readKeystore } from '../../src/keystore/read.js';
 import { makeIdentity } from './tools.js';
@@ -192,5 +197,51 @@ describe('hostile JKS/JCEKS input', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('work budgets', () => {
+  it('caps the total KDF work of a JCEKS file at 64 x maxIterations', async () => {
+    const id = await makeIdentity('budget.example', { type: 'ec' });
+    const entry = { kind: 'privateKey' as const, pkcs8: id.pkcs8, chain: [id.cert] };
+    const many = (n: number): Keystore => ({
+      format: 'jceks',
+      entries: Array.from({ length: n }, (_, i) => ({ ...entry, alias: `k${i}` })),
+    });
+    expect(
+      readJceks(writeJceks(many(2), 'pw', { iterations: 10_000 }), 'pw', { maxIterations: 10_000 })
+        .entries,
+    ).toHaveLength(2);
+    const bytes = writeJceks(many(65), 'pw', { iterations: 10_000 });
+    expect(errorOf(() => readJceks(bytes, 'pw', { maxIterations: 10_000 })).code).toBe(
+      'ERR_KEYSTORE_LIMIT_EXCEEDED',
+    );
+    expect(readJceks(bytes, 'pw', { maxIterations: 20_000 }).entries).toHaveLength(65);
+  }, 30_000);
+
+  it('caps the total KDF work of a PEM input at 32 x maxIterations', async () => {
+    const id = await makeIdentity('budget-pem.example', { type: 'ec' });
+    const block = toPem(
+      'ENCRYPTED PRIVATE KEY',
+      encryptPkcs8(id.pkcs8, 'pw', { iterations: 1000 }),
+    );
+    expect(readPem(block.repeat(32), { password: 'pw', maxIterations: 1000 }).entries).toHaveLength(
+      32,
+    );
+    const e = errorOf(() => readPem(block.repeat(33), { password: 'pw', maxIterations: 1000 }));
+    expect(e.code).toBe('ERR_PEM_LIMIT_EXCEEDED');
+  });
+
+  it('caps the signature checks spent ordering chains', async () => {
+    const ca = await makeIdentity('Same Name CA', { type: 'ec', ca: true });
+    const leaf = await makeIdentity('leaf.example', { type: 'ec', issuer: ca });
+    // Decoys with the issuer's name but other keys: each costs a signature check.
+    const decoys = await Promise.all(
+      [1, 2, 3].map(() => makeIdentity('Same Name CA', { type: 'ec', ca: true })),
+    );
+    const pool = [...decoys, ca].map((c) => parseCert(c.cert));
+    const chain = buildChain(parseCert(leaf.cert), pool, { remaining: 10 });
+    expect(chain.map((c) => c.der)).toEqual([leaf.cert, ca.cert]);
+    expect(() => buildChain(parseCert(leaf.cert), pool, { remaining: 2 })).toThrow(BudgetExceeded);
   });
 });
