@@ -42,11 +42,13 @@ export class DataReader {
     }
   }
 
+  /** `readUnsignedByte`. */
   u8(what: string): number {
     this.need(1, what);
     return this.data[this.pos++]!;
   }
 
+  /** `readUnsignedShort`. */
   u16(what: string): number {
     this.need(2, what);
     const d = this.data;
@@ -134,6 +136,7 @@ export function decodeUtf(bytes: Uint8Array, what: string, at: number): string {
 export class DataWriter {
   readonly #parts: Uint8Array[] = [];
 
+  /** `writeInt`. */
   u32(v: number): this {
     this.#parts.push(Uint8Array.of(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff));
     return this;
@@ -147,6 +150,7 @@ export class DataWriter {
     return this.u32(hi >>> 0).u32(lo >>> 0);
   }
 
+  /** Raw bytes. */
   bytes(b: Uint8Array): this {
     this.#parts.push(b);
     return this;
