@@ -74,6 +74,8 @@ export interface ManagerSite {
    * certificate; during a certificate change it also holds the old one.
    */
   readonly certificates?: readonly X509Certificate[];
+  /** The site's other managers; `ManagerOptions.peers`, when given, takes their place. */
+  readonly peers?: readonly ManagerPeer[];
 }
 
 /**
@@ -278,7 +280,7 @@ export function createManager(options: ManagerOptions): Manager {
     store,
     clients,
     sylink: () => manager.sylink(),
-    peers: options.peers ?? [],
+    peers: options.peers ?? site.peers ?? [],
     maxBodyBytes: limits.maxBodyBytes,
     ...(options.services !== undefined ? { options: options.services } : {}),
     onError: (e) => options.onError?.(e, 'manager'),
@@ -538,7 +540,7 @@ export function createManager(options: ManagerOptions): Manager {
             };
       const byPriority = new Map<number, SylinkServer[]>();
       byPriority.set(1, [entry(address, portOf('client'), portOf('clientHttp'))]);
-      for (const peer of options.peers ?? []) {
+      for (const peer of options.peers ?? site.peers ?? []) {
         if (protocol === 'http' && peer.httpPort === undefined) continue;
         const pr = peer.priority ?? 2;
         byPriority.set(pr, [
