@@ -66,19 +66,22 @@ describe('manager-to-manager replication (8443, pinned mutual TLS)', () => {
         },
       ],
     });
+    // B takes its peers from the site configuration instead of the option.
     B = createManager({
-      site: b.site,
+      site: {
+        ...b.site,
+        peers: [
+          {
+            address: '127.0.0.1',
+            httpsPort: pa.client,
+            managerPort: pa.manager,
+            // PEM text works as well as a certificate object.
+            certificate: a.site.identity.certificate.toString('pem'),
+          },
+        ],
+      },
       ports: pb,
       services,
-      peers: [
-        {
-          address: '127.0.0.1',
-          httpsPort: pa.client,
-          managerPort: pa.manager,
-          // PEM text works as well as a certificate object.
-          certificate: a.site.identity.certificate.toString('pem'),
-        },
-      ],
     });
     await A.listen();
     await B.listen();
