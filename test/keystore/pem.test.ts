@@ -224,6 +224,29 @@ describe('PEM files made by openssl', () => {
     ]);
   });
 
+  it('answers character-level mutations of real files with a keystore or a PemError', () => {
+    const text =
+      tmp.text('rsa-aes256.pem') +
+      tmp.text('rsa-enc.pem') +
+      tmp.text('ec-params.pem') +
+      tmp.text('rsa.crt');
+    const alphabet = 'A/+=-: \n\r0aZ9';
+    fc.assert(
+      fc.property(fc.nat(text.length - 1), fc.nat(alphabet.length - 1), (at, c) => {
+        const mutated = text.slice(0, at) + alphabet[c] + text.slice(at + 1);
+        try {
+          readPem(mutated, { password: 'secret' });
+        } catch (e) {
+          expect(
+            isSepmError(e) && (e as { code: string }).code.startsWith('ERR_PEM_'),
+            String(e),
+          ).toBe(true);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('writes PEM that openssl reads back: plain and encrypted keys, certificates', () => {
     const ks = readPem(tmp.text('rsa.pem') + tmp.text('rsa.crt'));
     tmp.write('out.pem', writePem(ks));
