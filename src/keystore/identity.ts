@@ -165,10 +165,12 @@ export async function keystoreFromIdentity(
   identity: ServerIdentity,
   options: KeystoreFromIdentityOptions,
 ): Promise<Keystore> {
+  // Duck-typed, not instanceof: a caller may hold certificates from another copy of
+  // @peculiar/x509 (or the other build of this package).
   if (
     typeof identity !== 'object' ||
     identity === null ||
-    !(identity.certificate instanceof X509Certificate)
+    !(identity.certificate?.rawData instanceof ArrayBuffer)
   ) {
     throw new TypeError(
       '"identity" expected a ServerIdentity ({ certificate, privateKey, chain })',

@@ -169,5 +169,8 @@ describe('identity <-> keystore', () => {
     await expect(
       keystoreFromIdentity({ ...identity, privateKey: locked as CryptoKey }, { alias: 'a' }),
     ).rejects.toThrow(TypeError);
+    await expect(keystoreFromIdentity({} as never, { alias: 'a' })).rejects.toThrow(TypeError);
+    await expect(keystoreFromIdentity(identity, {} as never)).rejects.toThrow(TypeError);
+    await expect(identityFromKeystore({ entries: 'x' } as never)).rejects.toThrow(TypeError);
   });
 });
