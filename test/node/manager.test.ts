@@ -240,6 +240,38 @@ describe('createManager', () => {
     agent.destroy();
   });
 
+  it('drops a slow request head and an idle keep-alive connection (slowloris bounds)', async () => {
+    const m = createManager({
+      site,
+      ports: ALL_ZERO,
+      limits: { headersTimeoutMs: 300, requestTimeoutMs: 600, keepAliveTimeoutMs: 200 },
+    });
+    const a = await m.listen();
+    const closedAfter = (send: string): Promise<{ ms: number; data: string }> =>
+      new Promise((resolve) => {
+        const t0 = Date.now();
+        let data = '';
+        const s = netConnect({ host: '127.0.0.1', port: a.clientHttp.port }, () => s.write(send));
+        s.on('data', (d: Buffer) => (data += d.toString()));
+        s.on('error', () => undefined);
+        s.on('close', () => resolve({ ms: Date.now() - t0, data }));
+      });
+    try {
+      // Half a request head, then silence.
+      const slow = await closedAfter('GET /secars/secars.dll?hello,secars HTTP/1.1\r\nHost: x\r\n');
+      expect(slow.ms).toBeLessThan(5000);
+      expect(slow.data).not.toContain('200 OK');
+      // A complete request on keep-alive, then silence: closed after the keep-alive timeout.
+      const idle = await closedAfter(
+        'GET /secars/secars.dll?hello,secars HTTP/1.1\r\nHost: x\r\n\r\n',
+      );
+      expect(idle.data).toContain('200 OK');
+      expect(idle.ms).toBeLessThan(3000);
+    } finally {
+      await m.close();
+    }
+  });
+
   it('validates its options', () => {
     expect(() => createManager({ site, ports: { client: 70000 } })).toThrow(RangeError);
     expect(() =>
