@@ -180,6 +180,33 @@ describe('manager-to-manager replication (8443, pinned mutual TLS)', () => {
     expect(ok.status).toBe(200);
   });
 
+  it('a (re)started manager catches up at listen()', async () => {
+    // Same identity as B (A pins B by certificate, not by address), fresh state, timer on.
+    const B2 = createManager({
+      site: b.site,
+      ports: { client: 0, clientHttp: 0, manager: 0, reporting: 0, webServices: 0 },
+      services: { replication: { intervalMs: 60_000, timeoutMs: 3000 } },
+      peers: [
+        { address: '127.0.0.1', managerPort: pa.manager, certificate: a.site.identity.certificate },
+      ],
+    });
+    try {
+      expect(B2.policies()).toEqual([]);
+      await B2.listen();
+      const want = A.policies()
+        .map((p) => p.sha256)
+        .sort();
+      expect(await eventually(() => B2.policies().length === want.length)).toBe(true);
+      expect(
+        B2.policies()
+          .map((p) => p.sha256)
+          .sort(),
+      ).toEqual(want);
+    } finally {
+      await B2.close();
+    }
+  });
+
   it('a client fails over from A to B and still verifies every policy', async () => {
     const client = createClient({ sylink: A.sylink(), connectTimeoutMs: 2000 });
     try {

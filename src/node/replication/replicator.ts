@@ -101,10 +101,14 @@ export class Replicator {
       this.#state.set(p.fingerprint, { running: undefined, again: false, taken: 0 });
   }
 
-  /** Starts the periodic pull (no-op without peers or with `intervalMs` 0). */
+  /**
+   * Starts the periodic pull, with a first pull at once so that a (re)started manager catches up
+   * (no-op without peers or with `intervalMs` 0).
+   */
   start(): void {
     this.#stopped = false;
     if (this.#o.intervalMs <= 0 || this.#o.peers.list().length === 0) return;
+    void this.replicateAll();
     this.#timer = setInterval(() => {
       void this.replicateAll();
     }, this.#o.intervalMs);
