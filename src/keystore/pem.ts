@@ -98,7 +98,10 @@ function toPemError(e: unknown): never {
       throw new PemError('ERR_PEM_LIMIT_EXCEEDED', (e as Error).message, { cause: e });
     throw new PemError('ERR_PEM_MALFORMED', (e as Error).message, { cause: e });
   }
-  throw e;
+  // Anything else from the decoder still means this input could not be decoded.
+  throw new PemError('ERR_PEM_MALFORMED', 'PEM "ENCRYPTED PRIVATE KEY" could not be decoded', {
+    cause: e,
+  });
 }
 
 /** Converts a traditional (PKCS#1 / SEC1) key to PKCS#8, or returns undefined when it is not one. */
