@@ -71,7 +71,8 @@ function overview(ctx: ServicesContext) {
       address: p.address,
       managerPort: p.managerPort,
       subject: p.subject,
-      fingerprint: p.fingerprint,
+      // Same colon form as the server certificate's.
+      fingerprint: p.fingerprint.toUpperCase().match(/../g)!.join(':'),
       lastSuccess: p.lastSuccess?.toISOString() ?? null,
       lastError: p.lastError ?? null,
       lastIndexSerial: p.lastIndexSerial ?? null,
