@@ -309,14 +309,15 @@ function sendCached(req: IncomingMessage, res: ServerResponse, c: CachedBody): v
 
 /**
  * Reads a request body up to `max` bytes; resolves `undefined` (after answering 413) when the
- * body is larger.
+ * body is larger, and also when the client aborts mid-body: a client hanging up is not a
+ * handler failure (it must not reach `onError` nor be answered with a 500).
  */
 export function readBody(
   req: IncomingMessage,
   res: ServerResponse,
   max: number,
 ): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
@@ -337,12 +338,14 @@ export function readBody(
         resolve(Buffer.concat(chunks));
       }
     });
-    req.on('error', (e) => {
+    const gone = () => {
       if (!done) {
         done = true;
-        reject(e);
+        resolve(undefined);
       }
-    });
+    };
+    req.on('error', gone);
+    req.on('aborted', gone);
   });
 }
 
