@@ -87,8 +87,8 @@ function makeLocalKeyId(date: Date | undefined, used: Set<string>): Bytes {
  * certificates as trustedCertEntry and secret keys as SecretKeyEntry.
  *
  * One password protects the MAC, the certificate safe and every key, as Java and OpenSSL expect.
- * JDK 17 cannot open PBES2 files whose password is not ASCII (JDK 25 can); `legacy` files have no
- * such limit. Aliases are written as given (Java lower-cases them on load); two entries whose
+ * JDK 17 opens neither profile when the password is not ASCII (JDK 25 does; OpenSSL and this
+ * library do). Aliases are written as given (Java lower-cases them on load); two entries whose
  * aliases differ only in case are refused, since Java would merge them. Private keys with an
  * empty chain are written but Java needs a certificate to list them.
  *
