@@ -70,7 +70,8 @@ export const ERROR_CODES = {
   ERR_MANAGER_SITE_INVALID: 'site files are missing, malformed or do not agree',
   ERR_MANAGER_PROTOCOL: 'the manager sent a malformed or unexpected response',
   ERR_MANAGER_UNREACHABLE: 'no manager in the sylink could be reached',
-  ERR_MANAGER_CERTIFICATE_UNTRUSTED: 'the manager presented a certificate that is not in the sylink',
+  ERR_MANAGER_CERTIFICATE_UNTRUSTED:
+    'the manager presented a certificate that is not in the sylink',
   ERR_MANAGER_REQUEST_REJECTED: 'the request was rejected',
 } as const;
 
