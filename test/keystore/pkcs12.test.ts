@@ -445,6 +445,29 @@ describe('readPkcs12 integrity and limits', () => {
     expect(readPkcs12(bytes, 'pw').entries).toHaveLength(40);
   }, 60_000);
 
+  it('refuses more than 256 safes before parsing them', () => {
+    const empty = new ContentInfo({
+      contentType: '1.2.840.113549.1.7.1',
+      content: AsnConvert.serialize(new OctetString(AsnConvert.serialize(new SafeContents([])))),
+    });
+    const build = (n: number) => {
+      const authSafe = AsnConvert.serialize(
+        new AuthenticatedSafe(Array.from({ length: n }, () => empty)),
+      );
+      const pfx = new PFX({
+        version: 3,
+        authSafe: new ContentInfo({
+          contentType: '1.2.840.113549.1.7.1',
+          content: AsnConvert.serialize(new OctetString(authSafe)),
+        }),
+      });
+      pfx.macData = undefined as never;
+      return new Uint8Array(AsnConvert.serialize(pfx));
+    };
+    expect(readPkcs12(build(256), '').entries).toEqual([]);
+    expect(codeOf(() => readPkcs12(build(257), ''))).toBe('ERR_KEYSTORE_LIMIT_EXCEEDED');
+  });
+
   it('refuses input above maxBytes, and garbage, with SepmErrors', () => {
     const bytes = writePkcs12(small, 'pw', { iterations: 1000 });
     expect(codeOf(() => readPkcs12(bytes, 'pw', { maxBytes: 100 }))).toBe(

@@ -20,9 +20,10 @@ const MAX_DEPTH = 40;
 
 /**
  * asn1js limits for the schema parse. Its default of 10,000 nodes would refuse a truststore of
- * more than about 600 certificates; the input is already bounded by `maxBytes` and by our BER pass.
+ * more than about 600 certificates; 200,000 covers the PKCS#12 reader's 2,000-bag cap with room to
+ * spare while keeping asn1js's per-node objects to a bounded amount of memory (tens of MB).
  */
-const PARSE_OPTIONS = { berOptions: { maxNodes: 1_000_000, maxDepth: MAX_DEPTH + 2 } };
+const PARSE_OPTIONS = { berOptions: { maxNodes: 200_000, maxDepth: MAX_DEPTH + 2 } };
 
 /**
  * Universal string types whose constructed (segmented) BER form we flatten to the primitive DER
@@ -214,6 +215,16 @@ export function asBytes(value: ArrayBuffer | ArrayBufferView): Uint8Array {
   return value instanceof ArrayBuffer
     ? new Uint8Array(value)
     : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+}
+
+/**
+ * Number of elements directly inside a DER SEQUENCE or SET (0 for anything else), without a schema
+ * parse: lets callers refuse oversized collections before asn1js allocates a node for each.
+ */
+export function countDerChildren(der: Uint8Array): number {
+  if (der[0] !== 0x30 && der[0] !== 0x31) return 0;
+  const l0 = der[1]!;
+  return derChildren(der, l0 < 0x80 ? 2 : 2 + (l0 & 0x7f), der.length).length;
 }
 
 /** One DER element: its tag byte and where its content starts and ends. */

@@ -27,6 +27,7 @@ import {
 import {
   asBytes,
   berToDer,
+  countDerChildren,
   derChildren,
   parseAsn,
   octetStringContent,
@@ -225,15 +226,11 @@ function parseSafeContents(
   code: 'ERR_KEYSTORE_MALFORMED' | 'ERR_KEYSTORE_INTEGRITY' = 'ERR_KEYSTORE_MALFORMED',
 ): SafeContents {
   const der = berToDer(data instanceof Uint8Array ? data : new Uint8Array(data), code);
-  if (der[0] === 0x30) {
-    const l0 = der[1]!;
-    const contentAt = l0 < 0x80 ? 2 : 2 + (l0 & 0x7f);
-    if (state.bags + derChildren(der, contentAt, der.length).length > MAX_BAGS) {
-      throw new KeystoreError(
-        'ERR_KEYSTORE_LIMIT_EXCEEDED',
-        `keystore has more than ${MAX_BAGS} bags`,
-      );
-    }
+  if (state.bags + countDerChildren(der) > MAX_BAGS) {
+    throw new KeystoreError(
+      'ERR_KEYSTORE_LIMIT_EXCEEDED',
+      `keystore has more than ${MAX_BAGS} bags`,
+    );
   }
   return parseDer(der, SafeContents, code);
 }
@@ -258,10 +255,11 @@ function readSafe(state: ReadState, ci: ContentInfo): void {
       ? asBytes(enc.value)
       : concatBytes(...(enc?.constructedValue ?? []).map((o) => asBytes(o)));
   const alg = decodePbeAlgorithm(eci.contentEncryptionAlgorithm);
+  // Plausibility check for a candidate plaintext (it decides between the empty-password
+  // encodings): one well-formed SEQUENCE. The full parse follows, with the bag limit.
   const plain = pbeDecrypt(alg, ciphertext, state.password, state.limits, (p) => {
     try {
-      parseAsn(p, SafeContents);
-      return true;
+      return berToDer(p)[0] === 0x30;
     } catch {
       return false;
     }
@@ -349,7 +347,7 @@ export function readPkcs12(
 
   const pfxDer = berToDer(bytes);
   const hasMac = checkPfxShape(pfxDer);
-  const pfx = parseAsn(pfxDer, PFX);
+  const pfx = parseDer(pfxDer, PFX);
   if (pfx.version !== 3) {
     throw new KeystoreError(
       'ERR_KEYSTORE_UNSUPPORTED',
@@ -366,13 +364,14 @@ export function readPkcs12(
   const authSafeContent = octets(pfx.authSafe.content);
   if (hasMac) verifyMac(pfx.macData, authSafeContent, password, limits);
 
-  const safes = parseAsn(authSafeContent, AuthenticatedSafe);
-  if (safes.length > MAX_SAFES) {
+  const authSafeDer = berToDer(authSafeContent);
+  if (countDerChildren(authSafeDer) > MAX_SAFES) {
     throw new KeystoreError(
       'ERR_KEYSTORE_LIMIT_EXCEEDED',
       `keystore has more than ${MAX_SAFES} safes`,
     );
   }
+  const safes = parseDer(authSafeDer, AuthenticatedSafe);
   const state: ReadState = {
     password,
     keyPasswords: options.keyPasswords ?? {},
