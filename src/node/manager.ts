@@ -380,12 +380,20 @@ export function createManager(options: ManagerOptions): Manager {
     server.timeout = limits.idleTimeoutMs;
     server.keepAliveTimeout = limits.keepAliveTimeoutMs;
     // Failed handshakes and garbage on the wire: drop the socket, never crash.
-    server.on('clientError', (_err, socket) => {
-      if (socket.writable && !(socket as { encrypted?: boolean }).encrypted) {
-        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-      } else {
+    // The status says which limit was hit (RFC 6585 §5: 431 for an oversized head; 408 for a
+    // head or request that took too long), then the connection closes.
+    server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable) {
         socket.destroy();
+        return;
       }
+      const status =
+        err.code === 'HPE_HEADER_OVERFLOW'
+          ? '431 Request Header Fields Too Large'
+          : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? '408 Request Timeout'
+            : '400 Bad Request';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     });
     server.on('tlsClientError', (_err, socket) => socket.destroy());
     const s = server;

@@ -198,7 +198,12 @@ describe('createManager', () => {
       const fat = await get(a.client.port, '/', { headers: { 'x-fat': 'y'.repeat(8000) } }).catch(
         (e: unknown) => e,
       );
-      expect(fat instanceof Error || (fat as Reply).status === 431).toBe(true);
+      expect((fat as Reply).status).toBe(431);
+      const fatHttp = await get(a.clientHttp.port, '/', {
+        https: false,
+        headers: { 'x-fat': 'y'.repeat(8000) },
+      });
+      expect(fatHttp.status).toBe(431);
     } finally {
       await m.close();
     }
@@ -260,7 +265,7 @@ describe('createManager', () => {
       // Half a request head, then silence.
       const slow = await closedAfter('GET /secars/secars.dll?hello,secars HTTP/1.1\r\nHost: x\r\n');
       expect(slow.ms).toBeLessThan(5000);
-      expect(slow.data).not.toContain('200 OK');
+      expect(slow.data).toContain('408 Request Timeout');
       // A complete request on keep-alive, then silence: closed after the keep-alive timeout.
       const idle = await closedAfter(
         'GET /secars/secars.dll?hello,secars HTTP/1.1\r\nHost: x\r\n\r\n',
