@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { hash } from 'node:crypto';
+// createHash, not crypto.hash: the one-shot hash only exists from Node 20.12 and engines says >=20.
+import { createHash } from 'node:crypto';
 import type { Bytes } from '../../bytes.js';
 import { iterateHash } from './iterated_hash.js';
 
@@ -67,7 +68,7 @@ export function pkcs12Kdf(
     DI.set(D, 0);
     DI.set(I, v);
     // Iterations 2..c hash a digest-sized value: iterateHash runs those in JavaScript.
-    const A = iterateHash(hashName, hash(hashName, DI, 'buffer'), iterations - 1);
+    const A = iterateHash(hashName, createHash(hashName).update(DI).digest(), iterations - 1);
     const take = Math.min(u, n - done);
     out.set(A.subarray(0, take), done);
     done += take;
