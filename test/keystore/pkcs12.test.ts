@@ -335,6 +335,16 @@ describe('readPkcs12 integrity and limits', () => {
     expect([...codes.keys()].every((c) => c.startsWith('ERR_KEYSTORE_'))).toBe(true);
   }, 120_000);
 
+  it('every single-byte change to a legacy-profile file gives a SepmError', () => {
+    const bytes = writePkcs12(small, 'changeit', { profile: 'legacy', iterations: 1000 });
+    expect(readPkcs12(bytes, 'changeit').entries).toHaveLength(1);
+    for (let i = 0; i < bytes.length; i++) {
+      const copy = bytes.slice();
+      copy[i]! ^= 0x01;
+      expect(codeOf(() => readPkcs12(copy, 'changeit'))).toMatch(/^ERR_KEYSTORE_/);
+    }
+  }, 120_000);
+
   it('every single-byte change to an openssl file gives a SepmError', () => {
     openssl(
       'pkcs12',
