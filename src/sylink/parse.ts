@@ -361,7 +361,7 @@ class ModelReader {
   }
 
   #fail(el: XmlElement, code: SylinkErrorCode, message?: string, cause?: unknown): never {
-    const at: Position | undefined = this.#tree.positions.get(el);
+    const at: Position | undefined = this.#tree.positionOf(el);
     throw new SylinkError(code, message, { ...at, ...(cause !== undefined ? { cause } : {}) });
   }
 }
