@@ -393,3 +393,23 @@ describe('parseSylink: decoded-certificate cache', () => {
     expect(third.equal(certs[1]!)).toBe(true);
   });
 });
+
+describe('parseSylink: error positions', () => {
+  it('points model errors at the start of the element, even when its tag spans lines', () => {
+    const bad = SEP121_SAMPLE.replace('Kcs="5CD564A466665A0333B3B710C0D506F1"', 'Kcs="short"');
+    const e = refusal(() => parseSylink(bad));
+    expect(e.code).toBe('ERR_SYLINK_BAD_KCS');
+    // `<AgentCommunicationSetting` opens line 4 at column 5; its Kcs is on line 5.
+    expect([e.line, e.column]).toEqual([4, 5]);
+    expect(e.message).toContain('(line 4, column 5)');
+  });
+
+  it('points a bad server value at its Server element', () => {
+    const bad = SEP121_SAMPLE.replace('HttpPort="8014"', 'HttpPort="80x"');
+    expect(refusal(() => parseSylink(bad))).toMatchObject({
+      code: 'ERR_SYLINK_INVALID_VALUE',
+      line: 12,
+      column: 9,
+    });
+  });
+});
