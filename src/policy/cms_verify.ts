@@ -114,7 +114,13 @@ export function verifyCms<T extends TrustAnchor>(
         continue;
       }
       signingTime = attrs.signingTime;
-      tbs = signedAttributesToBeSigned(info.signedAttrs);
+      try {
+        // Re-encoding can fail on values the decoder let through (e.g. an OID that does not
+        // re-encode): that is malformed input, not a crash.
+        tbs = signedAttributesToBeSigned(info.signedAttrs);
+      } catch (cause) {
+        throw malformed('signed attributes cannot be re-encoded', cause);
+      }
     } else {
       tbs = data; // RFC 5652 section 5.4: without attributes the signature covers the content
     }
@@ -265,7 +271,12 @@ function namesTrustedCertificate<T extends TrustAnchor>(
       continue;
     }
     if (ias !== undefined) {
-      const issuer = new Uint8Array(AsnConvert.serialize(ias.issuer));
+      let issuer: Uint8Array;
+      try {
+        issuer = new Uint8Array(AsnConvert.serialize(ias.issuer));
+      } catch (cause) {
+        throw malformed('signer issuer name cannot be re-encoded', cause);
+      }
       if (
         equalBytes(issuer, ids.issuer) &&
         equalBytes(new Uint8Array(ias.serialNumber), ids.serial)
