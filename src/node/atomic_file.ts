@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { open, rename, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -68,5 +68,102 @@ export async function syncDirectory(dir: string): Promise<void> {
     if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL') throw e;
   } finally {
     await handle?.close();
+  }
+}
+
+/**
+ * Name of the directory that holds a committed set of files (see {@link commitFiles}) until each
+ * is moved into place.
+ */
+export const COMMIT_DIR = '.sepm-commit';
+const STAGING_PREFIX = '.sepm-staging-';
+
+/** One file of a {@link commitFiles} set. */
+export interface CommitFile {
+  /** File name inside the directory (no path separators). */
+  readonly name: string;
+  readonly data: Uint8Array | string;
+  /** File mode (default `0o644`). */
+  readonly mode?: number;
+}
+
+/**
+ * Replaces several files of `dir` as one step, so that an interruption at any point (exception,
+ * kill, power loss) leaves either all the old files or all the new ones, never a mix. A
+ * write-ahead scheme: every file is written and `fsync`ed in a fresh staging directory, which is
+ * then renamed to {@link COMMIT_DIR} (the commit point: one atomic rename); only then is each file
+ * renamed into place and the directory removed. {@link recoverCommit} finishes a commit
+ * interrupted after its commit point and discards one interrupted before it; readers use
+ * {@link committedPath}. One writer per directory at a time.
+ */
+export async function commitFiles(dir: string, files: readonly CommitFile[]): Promise<void> {
+  await recoverCommit(dir);
+  const staging = join(dir, STAGING_PREFIX + randomBytes(6).toString('hex'));
+  await mkdir(staging, { mode: 0o700 });
+  try {
+    for (const f of files) {
+      const mode = f.mode ?? 0o644;
+      const handle = await open(join(staging, basename(f.name)), 'wx', mode);
+      try {
+        await handle.chmod(mode);
+        await handle.writeFile(f.data);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    }
+    await syncDirectory(staging);
+    await rename(staging, join(dir, COMMIT_DIR));
+  } catch (e) {
+    await rm(staging, { recursive: true, force: true }).catch(() => undefined);
+    throw e;
+  }
+  await syncDirectory(dir);
+  await recoverCommit(dir);
+}
+
+/**
+ * Completes what {@link commitFiles} left: moves the files of a committed set still in
+ * {@link COMMIT_DIR} into place (roll forward), and deletes staging directories of commits that
+ * never reached their commit point. Idempotent; a no-op on a clean directory.
+ */
+export async function recoverCommit(dir: string): Promise<void> {
+  const commit = join(dir, COMMIT_DIR);
+  let names: string[] | undefined;
+  try {
+    names = await readdir(commit);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  if (names !== undefined) {
+    for (const n of names) await rename(join(commit, n), join(dir, n));
+    await syncDirectory(dir);
+    await rmdir(commit);
+    await syncDirectory(dir);
+  }
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  for (const n of entries) {
+    if (n.startsWith(STAGING_PREFIX)) await rm(join(dir, n), { recursive: true, force: true });
+  }
+}
+
+/**
+ * Where a reader finds the current `name` of `dir`: inside {@link COMMIT_DIR} while a committed
+ * set has not been moved into place yet, else `dir/name`. Reading through this gives the new set
+ * whole once its commit point passed, without writing anything.
+ */
+export async function committedPath(dir: string, name: string): Promise<string> {
+  const pending = join(dir, COMMIT_DIR, name);
+  try {
+    await lstat(pending);
+    return pending;
+  } catch {
+    return join(dir, name);
   }
 }

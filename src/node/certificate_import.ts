@@ -13,12 +13,14 @@ import type { ReadKeystoreOptions } from '../keystore/model.js';
 import type { Sylink, SylinkCertificate } from '../sylink/index.js';
 import { certificateFingerprint } from '../cert/index.js';
 import {
+  identityFiles,
   loadSite,
   readSiteConfig,
-  writeIdentityFiles,
+  sylinkFile,
   writeSylinkFile,
   type Site,
 } from './site.js';
+import { commitFiles } from './atomic_file.js';
 
 /** Options of {@link importCertificate}. */
 export interface ImportCertificateOptions {
@@ -85,8 +87,11 @@ export async function importCertificate(
     ...site.sylink,
     certificates: [{ name: site.address, certificate: identity.certificate }, ...others],
   };
-  await writeIdentityFiles(dir, identity, config.keystore.password);
-  await writeSylinkFile(dir, sylink);
+  // One commit for the four files: an interruption leaves the old site or the new one whole.
+  await commitFiles(dir, [
+    ...(await identityFiles(identity, config.keystore.password)),
+    sylinkFile(sylink),
+  ]);
   return { site: await loadSite(dir), previous };
 }
 

@@ -42,7 +42,7 @@ import {
 } from '../sylink/index.js';
 import { Kcs } from '../kcs.js';
 import { ManagerError, isSepmError } from '../errors.js';
-import { writeFileAtomic } from './atomic_file.js';
+import { commitFiles, committedPath, recoverCommit, type CommitFile } from './atomic_file.js';
 import { toPem } from './tls_credentials.js';
 
 const scrypt = promisify(scryptCb) as (
@@ -211,30 +211,40 @@ function serverCrtPem(identity: ServerIdentity): string {
   return out;
 }
 
+/** The identity files (keystore.jks, server.key, server.crt), for {@link commitFiles}. */
+export async function identityFiles(
+  identity: ServerIdentity,
+  keystorePassword: string,
+): Promise<CommitFile[]> {
+  const ks = await keystoreFromIdentity(identity, { alias: KEYSTORE_ALIAS });
+  const entry = ks.entries[0] as PrivateKeyEntry;
+  return [
+    { name: SITE_FILES.keystore, data: writeJks(ks, keystorePassword), mode: SECRET_FILE_MODE },
+    { name: SITE_FILES.privateKey, data: serverKeyPem(entry), mode: SECRET_FILE_MODE },
+    { name: SITE_FILES.certificate, data: serverCrtPem(identity), mode: 0o644 },
+  ];
+}
+
+/** `sylink.xml` (mode 0600: it holds the Kcs), for {@link commitFiles}. */
+export function sylinkFile(sylink: Sylink): CommitFile {
+  return { name: SITE_FILES.sylink, data: buildSylink(sylink), mode: SECRET_FILE_MODE };
+}
+
 /**
- * Writes the identity files (keystore.jks, server.crt, server.key) as one step: all three are
- * staged first, then renamed in turn, so a failure while staging leaves the old files whole.
+ * Writes the identity files (keystore.jks, server.crt, server.key) as one step
+ * ({@link commitFiles}): an interruption leaves the old three or the new three, never a mix.
  */
 export async function writeIdentityFiles(
   dir: string,
   identity: ServerIdentity,
   keystorePassword: string,
 ): Promise<void> {
-  const ks = await keystoreFromIdentity(identity, { alias: KEYSTORE_ALIAS });
-  const entry = ks.entries[0] as PrivateKeyEntry;
-  const jks = writeJks(ks, keystorePassword);
-  await writeFileAtomic(join(dir, SITE_FILES.keystore), jks, { mode: SECRET_FILE_MODE });
-  await writeFileAtomic(join(dir, SITE_FILES.privateKey), serverKeyPem(entry), {
-    mode: SECRET_FILE_MODE,
-  });
-  await writeFileAtomic(join(dir, SITE_FILES.certificate), serverCrtPem(identity), { mode: 0o644 });
+  await commitFiles(dir, await identityFiles(identity, keystorePassword));
 }
 
-/** Writes `sylink.xml` (mode 0600: it holds the Kcs). */
+/** Writes `sylink.xml` (mode 0600: it holds the Kcs), after finishing any interrupted commit. */
 export async function writeSylinkFile(dir: string, sylink: Sylink): Promise<void> {
-  await writeFileAtomic(join(dir, SITE_FILES.sylink), buildSylink(sylink), {
-    mode: SECRET_FILE_MODE,
-  });
+  await commitFiles(dir, [sylinkFile(sylink)]);
 }
 
 /**
@@ -264,6 +274,8 @@ export async function createSite(
     throw new TypeError('"options.domainId" expected 32 upper-case hex digits');
   }
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  // Finish (or discard) an interrupted earlier run first, so the check sees the real state.
+  await recoverCommit(dir);
   if (options.overwrite !== true) {
     const present: string[] = [];
     for (const f of Object.values(SITE_FILES)) if (await exists(join(dir, f))) present.push(f);
@@ -316,12 +328,13 @@ export async function createSite(
     admin,
     createdAt: new Date().toISOString(),
   };
-  await writeIdentityFiles(dir, identity, keystorePassword);
-  await writeSylinkFile(dir, sylink);
-  // site.json last: its presence marks a complete site.
-  await writeFileAtomic(join(dir, SITE_FILES.site), JSON.stringify(config, null, 2) + '\n', {
-    mode: SECRET_FILE_MODE,
-  });
+  // All five files in one commit: an interrupted run leaves no site (or the previous one, with
+  // `overwrite`) or the whole new one, never a mix; site.json marks a complete site.
+  await commitFiles(dir, [
+    ...(await identityFiles(identity, keystorePassword)),
+    sylinkFile(sylink),
+    { name: SITE_FILES.site, data: JSON.stringify(config, null, 2) + '\n', mode: SECRET_FILE_MODE },
+  ]);
   return { site: makeSite(dir, identity, kcs, config, sylink), adminPassword };
 }
 
@@ -427,7 +440,9 @@ export async function loadSite(dir: string, options: LoadSiteOptions = {}): Prom
   const problems: string[] = [];
   const read = async (name: string): Promise<Buffer | undefined> => {
     try {
-      const st = await lstat(join(dir, name));
+      // Through a commit interrupted after its commit point: the new set, whole.
+      const path = await committedPath(dir, name);
+      const st = await lstat(path);
       if (!st.isFile()) {
         problems.push(`${name} is not a regular file`);
         return undefined;
@@ -436,7 +451,7 @@ export async function loadSite(dir: string, options: LoadSiteOptions = {}): Prom
         problems.push(`${name} is larger than ${max} bytes`);
         return undefined;
       }
-      return await readFile(join(dir, name));
+      return await readFile(path);
     } catch (e) {
       problems.push(`${name} cannot be read: ${(e as NodeJS.ErrnoException).code ?? describe(e)}`);
       return undefined;
@@ -547,7 +562,7 @@ export async function loadSite(dir: string, options: LoadSiteOptions = {}): Prom
 
 /** Reads and parses `site.json` only (no cross-checks). */
 export async function readSiteConfig(dir: string): Promise<SiteConfig> {
-  const c = parseConfig(await readFile(join(dir, SITE_FILES.site), 'utf8'));
+  const c = parseConfig(await readFile(await committedPath(dir, SITE_FILES.site), 'utf8'));
   if (typeof c === 'string')
     throw new ManagerError('ERR_MANAGER_SITE_INVALID', c, { problems: [c] });
   return c;
