@@ -11,10 +11,13 @@
  * heap stayed under the bound; 1 otherwise, after printing the seed and the minimal failing
  * input in hex. See SECURITY.md and docs/limits.md.
  */
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ALL_TARGETS, runFuzz } from './fuzz/run.js';
 
 const USAGE = `usage: npm run fuzz -- [--seconds N] [--inputs N] [--parser a,b] [--seed N]
-                     [--replay INDEX] [--max-ms 2000] [--heap-mb 512] [--json]
+                     [--replay INDEX] [--max-ms 2000] [--max-wall-ms 10000] [--heap-mb 512] [--json]
 targets: ${ALL_TARGETS.join(', ')}`;
 
 function parseArgs(argv: string[]): Record<string, string | true> {
@@ -61,6 +64,7 @@ async function main(): Promise<number> {
   const replay = num(args.replay, 'replay');
   const maxMs = num(args['max-ms'], 'max-ms');
   const heapMb = num(args['heap-mb'], 'heap-mb');
+  const maxWallMs = num(args['max-wall-ms'], 'max-wall-ms');
   const targets =
     typeof args.parser === 'string'
       ? args.parser.split(',').filter((s) => s.length > 0)
@@ -80,6 +84,7 @@ async function main(): Promise<number> {
     ...(seconds !== undefined ? { seconds } : {}),
     ...(replay !== undefined ? { replay } : {}),
     ...(maxMs !== undefined ? { maxMs } : {}),
+    ...(maxWallMs !== undefined ? { maxWallMs } : {}),
     ...(heapMb !== undefined ? { maxHeapBytes: heapMb * 2 ** 20 } : {}),
     onTarget: (r) => {
       if (args.json === true) return;
@@ -91,16 +96,23 @@ async function main(): Promise<number> {
       console.log(
         `${r.name.padEnd(18)} ${String(r.inputs).padStart(7)} inputs in ${(r.totalMs / 1000).toFixed(1).padStart(6)} s` +
           ` (${((r.totalMs * 1000) / Math.max(1, r.inputs)).toFixed(0)} us/input), accepted ${r.accepted},` +
-          ` slowest ${r.slowestMs.toFixed(1)} ms (#${r.slowestIndex}), peak heap ${(r.peakHeapBytes / 2 ** 20).toFixed(0)} MiB,` +
+          ` slowest ${r.slowestMs.toFixed(1)} ms CPU (#${r.slowestIndex}) / ${r.slowestWallMs.toFixed(1)} ms wall, peak heap ${(r.peakHeapBytes / 2 ** 20).toFixed(0)} MiB,` +
           ` failures ${r.failures.length}${codes ? `; top outcomes: ${codes}` : ''}`,
       );
     },
   });
   if (args.json === true) console.log(JSON.stringify(run, null, 2));
   for (const f of run.failures) {
+    // Long inputs go to a file; the terminal gets their head.
+    const file = join(tmpdir(), `sepm-fuzz-${f.target}-${f.seed}-${f.index}.hex`);
+    await writeFile(file, `${f.inputHex}\n${f.minimalHex}\n`);
+    const head = (hex: string) =>
+      hex.length <= 4096
+        ? hex
+        : `${hex.slice(0, 4096)}... (${hex.length / 2} bytes; all in ${file})`;
     console.error(
       `\nFAILURE ${f.kind} in ${f.target}: seed ${f.seed} index ${f.index} (mutations: ${f.steps.join(', ')})\n` +
-        `${f.detail}\ninput (hex): ${f.inputHex}\nminimal input (hex): ${f.minimalHex}\n` +
+        `${f.detail}\ninput (hex): ${head(f.inputHex)}\nminimal input (hex): ${head(f.minimalHex)}\n` +
         `replay: npm run fuzz -- --parser ${f.target} --seed ${f.seed} --replay ${f.index}`,
     );
   }

@@ -19,8 +19,13 @@ export interface FuzzOptions {
   readonly inputs?: number;
   /** `performance.now()` value after which the target stops (default: none). */
   readonly deadline?: number;
-  /** Longest time one input may take, ms (default 2000). */
+  /**
+   * Most CPU time one input may take, ms (default 2000). CPU time (the process's user + system
+   * time), not wall time, so that a loaded machine does not fail the run; see `maxWallMs`.
+   */
   readonly maxMs?: number;
+  /** Longest wall time one input may take, ms (default 10,000): catches waits and stalls. */
+  readonly maxWallMs?: number;
   /** Largest `heapUsed` allowed while fuzzing, bytes (default 512 MiB). */
   readonly maxHeapBytes?: number;
   /** Stop at the first failure (default true). */
@@ -52,26 +57,37 @@ export interface TargetReport {
   /** Error codes seen, with counts. */
   readonly codes: Readonly<Record<string, number>>;
   readonly totalMs: number;
+  /** Most CPU time one input took, ms, and its index. */
   readonly slowestMs: number;
   readonly slowestIndex: number;
+  /** Most wall time one input took, ms. */
+  readonly slowestWallMs: number;
   readonly peakHeapBytes: number;
   readonly failures: readonly FuzzFailure[];
 }
 
 const DEFAULT_MAX_MS = 2000;
+const DEFAULT_MAX_WALL_MS = 10_000;
 const DEFAULT_MAX_HEAP = 512 * 1024 * 1024;
 const HEAP_EVERY = 256;
 
-type Outcome = { ok: true; ms: number; value: unknown } | { ok: false; ms: number; error: unknown };
+type Outcome = { ms: number; wallMs: number } & (
+  { ok: true; value: unknown } | { ok: false; error: unknown }
+);
 
 async function runOnce(target: FuzzTarget, input: Uint8Array): Promise<Outcome> {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const times = () => {
+    const c = process.cpuUsage(c0);
+    return { ms: (c.user + c.system) / 1000, wallMs: performance.now() - t0 };
+  };
   try {
     let value = target.run(input);
     if (value instanceof Promise) value = await value;
-    return { ok: true, ms: performance.now() - t0, value };
+    return { ok: true, value, ...times() };
   } catch (error) {
-    return { ok: false, ms: performance.now() - t0, error };
+    return { ok: false, error, ...times() };
   }
 }
 
@@ -86,10 +102,14 @@ function judge(
   target: FuzzTarget,
   o: Outcome,
   maxMs: number,
+  maxWallMs = DEFAULT_MAX_WALL_MS,
 ): { kind: 'escape' | 'slow'; detail: string } | undefined {
   const allowed = target.allowed ?? onlySepmErrors;
   if (!o.ok && !allowed(o.error)) return { kind: 'escape', detail: describeError(o.error) };
-  if (o.ms > maxMs) return { kind: 'slow', detail: `took ${o.ms.toFixed(0)} ms (> ${maxMs} ms)` };
+  if (o.ms > maxMs)
+    return { kind: 'slow', detail: `took ${o.ms.toFixed(0)} ms of CPU time (> ${maxMs} ms)` };
+  if (o.wallMs > maxWallMs)
+    return { kind: 'slow', detail: `took ${o.wallMs.toFixed(0)} ms (> ${maxWallMs} ms wall)` };
   return undefined;
 }
 
@@ -140,6 +160,7 @@ const toHex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLengt
 /** Fuzzes one target. */
 export async function fuzzTarget(target: FuzzTarget, options: FuzzOptions): Promise<TargetReport> {
   const maxMs = options.maxMs ?? DEFAULT_MAX_MS;
+  const maxWallMs = options.maxWallMs ?? DEFAULT_MAX_WALL_MS;
   const maxHeap = options.maxHeapBytes ?? DEFAULT_MAX_HEAP;
   const limit = options.inputs ?? Number.POSITIVE_INFINITY;
   const deadline = options.deadline ?? Number.POSITIVE_INFINITY;
@@ -152,6 +173,7 @@ export async function fuzzTarget(target: FuzzTarget, options: FuzzOptions): Prom
   let accepted = 0;
   let slowestMs = 0;
   let slowestIndex = -1;
+  let slowestWallMs = 0;
   let peak = 0;
   let n = 0;
   const t0 = performance.now();
@@ -176,7 +198,8 @@ export async function fuzzTarget(target: FuzzTarget, options: FuzzOptions): Prom
       slowestMs = o.ms;
       slowestIndex = i;
     }
-    const bad = judge(target, o, maxMs);
+    if (o.wallMs > slowestWallMs) slowestWallMs = o.wallMs;
+    const bad = judge(target, o, maxMs, maxWallMs);
     if (bad !== undefined) {
       const min = await minimize(target, input, bad.kind, maxMs, options.minimizeMs ?? 20_000);
       failures.push({
@@ -220,6 +243,7 @@ export async function fuzzTarget(target: FuzzTarget, options: FuzzOptions): Prom
     totalMs: performance.now() - t0,
     slowestMs,
     slowestIndex,
+    slowestWallMs,
     peakHeapBytes: peak,
     failures,
   };

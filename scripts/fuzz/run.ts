@@ -41,8 +41,10 @@ export interface RunFuzzOptions {
   readonly inputs?: number;
   /** Total time budget in seconds, shared evenly by the remaining targets (default: none). */
   readonly seconds?: number;
-  /** Per-input time bound, ms (default 2000). */
+  /** Per-input CPU time bound, ms (default 2000). */
   readonly maxMs?: number;
+  /** Per-input wall time bound, ms (default 10,000). */
+  readonly maxWallMs?: number;
   /** Heap bound, bytes (default 512 MiB). */
   readonly maxHeapBytes?: number;
   /** Replay only this index (one target). */
@@ -102,6 +104,7 @@ export async function runFuzz(options: RunFuzzOptions): Promise<FuzzRun> {
           ...(options.inputs !== undefined ? { inputs: options.inputs } : {}),
           ...(deadline !== undefined ? { deadline } : {}),
           ...(options.maxMs !== undefined ? { maxMs: options.maxMs } : {}),
+          ...(options.maxWallMs !== undefined ? { maxWallMs: options.maxWallMs } : {}),
           ...(options.maxHeapBytes !== undefined ? { maxHeapBytes: options.maxHeapBytes } : {}),
           ...(options.replay !== undefined ? { only: options.replay } : {}),
         });
