@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { createCipheriv, createDecipheriv, hash } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
 import { KeystoreError } from '../errors.js';
 import { copyBytes, equalBytes, type Bytes } from '../bytes.js';
 import {
@@ -131,10 +131,12 @@ function deriveKeyIv(
   const buf = new Uint8Array(16 + password.length);
   buf.set(password, 16);
   for (let h = 0; h < 2; h++) {
-    let x = hash('md5', Buffer.concat([halves[h]!, password]), 'buffer');
+    let x = createHash('md5')
+      .update(Buffer.concat([halves[h]!, password]))
+      .digest();
     for (let i = 1; i < iterations; i++) {
       buf.set(x, 0);
-      x = hash('md5', buf, 'buffer');
+      x = createHash('md5').update(buf).digest();
     }
     out.set(x, 16 * h);
   }

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { KeystoreError } from '../errors.js';
 import { concatBytes, copyBytes, equalBytes, randomBytes, type Bytes } from '../bytes.js';
 import { DER_NULL, DerError, TAG, contents, expectTlv, expectWhole, readTlv, tlv } from './der.js';
@@ -46,7 +46,7 @@ export function utf16be(password: string): Bytes {
 }
 
 function sha1(data: Uint8Array): Uint8Array {
-  return hash('sha1', data, 'buffer');
+  return createHash('sha1').update(data).digest();
 }
 
 /** XORs `data` in place with the KeyProtector keystream for `pw` (UTF-16BE) and `salt`. */

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { createDecipheriv, hash } from 'node:crypto';
+import { createDecipheriv, createHash } from 'node:crypto';
 import { PemError } from '../errors.js';
 import { concatBytes, copyBytes, fromHex, utf8, type Bytes } from '../bytes.js';
 
@@ -25,7 +25,9 @@ function bytesToKey(password: Uint8Array, salt: Uint8Array, keyLen: number): Byt
   const out = new Uint8Array(keyLen);
   let prev: Uint8Array = new Uint8Array(0);
   for (let at = 0; at < keyLen; at += 16) {
-    prev = hash('md5', concatBytes(prev, password, salt), 'buffer');
+    prev = createHash('md5')
+      .update(concatBytes(prev, password, salt))
+      .digest();
     out.set(prev.subarray(0, Math.min(16, keyLen - at)), at);
   }
   return out;
