@@ -17,6 +17,8 @@ export interface Context {
   readonly quiet: boolean;
   /** The program name for messages (`sepm-crypto`). */
   readonly program: string;
+  /** The command's name as typed, e.g. `keystore list`. */
+  readonly command: string;
   /** Resolves when the user asks the process to stop (SIGINT/SIGTERM); used by `serve`. */
   readonly stopSignal: () => Promise<string>;
 }

@@ -118,6 +118,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
       json: parsed.values.json === true,
       quiet: parsed.values.quiet === true,
       program: PROGRAM,
+      command: command.spec.name,
       stopSignal,
     };
     const code = await command.run(ctx);

@@ -60,7 +60,7 @@ export const decryptCommand: Command = {
         ctx.json
           ? JSON.stringify({ error: { exitCode: EXIT_FAILED, code: e.code, message: e.message } }) +
               '\n'
-          : `${ctx.program}: decryption failed: wrong site key or tampered data (${e.code})\n`,
+          : `${ctx.program} ${ctx.command}: decryption failed: wrong site key or tampered data (${e.code})\n`,
       );
       return EXIT_FAILED;
     }

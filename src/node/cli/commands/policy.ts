@@ -125,7 +125,9 @@ function verificationFailed(ctx: Context, e: unknown): number {
   if (ctx.json) {
     output(ctx, { verified: false, code: e.code, message: e.message }, () => []);
   } else {
-    ctx.io.stderr.write(`${ctx.program}: verification failed: ${e.message} (${e.code})\n`);
+    ctx.io.stderr.write(
+      `${ctx.program} ${ctx.command}: verification failed: ${e.message} (${e.code})\n`,
+    );
   }
   return EXIT_FAILED;
 }

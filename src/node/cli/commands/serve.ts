@@ -100,7 +100,15 @@ export const serveCommand: Command = {
       publicAddress: host ?? site.address,
     });
     const stop = ctx.stopSignal();
-    const addresses = await withProgress(ctx.io, 'Starting manager', () => manager.listen());
+    const addresses = await withProgress(ctx.io, 'Starting manager', () => manager.listen()).catch(
+      (e: NodeJS.ErrnoException) => {
+        // SEPM's 443 is privileged on most systems: say how to avoid it.
+        if (e.code === 'EACCES') {
+          e.message += ' (ports below 1024 need privileges: use --ephemeral or --client-port N)';
+        }
+        throw e;
+      },
+    );
     try {
       for (const p of policies) await manager.publishPolicy(p.name, p.data);
       const sylinkOut = str(ctx.values, 'sylink-out');
