@@ -51,4 +51,21 @@ describe('bin/sepm-crypto.js', () => {
     );
     expect(bad).toBe(2);
   });
+
+  it('without a build, says to build instead of a stack trace (exit 1)', async () => {
+    const bare = await mkdtemp(join(tmpdir(), 'sepm-cli-bare-'));
+    try {
+      await mkdir(join(bare, 'bin'));
+      await copyFile(join(ROOT, 'bin/sepm-crypto.js'), join(bare, 'bin/sepm-crypto.js'));
+      await writeFile(join(bare, 'package.json'), '{"type":"module"}');
+      const r = await run(process.execPath, [join(bare, 'bin/sepm-crypto.js'), '--version']).then(
+        () => ({ code: 0, stderr: '' }),
+        (e: { code: number; stderr: string }) => e,
+      );
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('the CLI is not built: run `npm run build`');
+    } finally {
+      await rm(bare, { recursive: true, force: true });
+    }
+  });
 });

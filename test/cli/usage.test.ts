@@ -24,6 +24,25 @@ async function inProcess(argv: string[]): Promise<{ code: number; out: string; e
 }
 
 describe('cli usage', () => {
+  it('has the commands of DESIGN.md', () => {
+    expect(COMMANDS.map((c) => c.spec.name)).toEqual([
+      'init',
+      'serve',
+      'demo',
+      'sign',
+      'verify',
+      'seal',
+      'open',
+      'encrypt',
+      'decrypt',
+      'keystore list',
+      'keystore convert',
+      'sylink show',
+      'sylink build',
+      'cert show',
+    ]);
+  });
+
   it('prints help for every command, listing every option, exit 0', async () => {
     for (const c of COMMANDS) {
       const r = await inProcess([...c.spec.name.split(' '), '--help']);
