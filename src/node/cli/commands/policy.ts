@@ -204,6 +204,7 @@ export const openCommand: Command = {
         `Verified and decrypted ${data.length} bytes -> ${to}`,
         `Signer: ${signerText(signer)}`,
       ],
+      mode: 0o600,
     });
     return 0;
   },
