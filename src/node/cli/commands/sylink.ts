@@ -218,11 +218,15 @@ export const sylinkBuildCommand: Command = {
       const name = certs.length === 1 ? servers[0]!.address : `${servers[0]!.address} ${i + 1}`;
       sylink = withCertificate(sylink, name, c);
     });
-    if (certs.length === 0) {
-      ctx.io.stderr.write('warning: no --cert: clients of this sylink cannot verify any manager\n');
-    }
     const xml = buildSylink(sylink);
     const out = str(ctx.values, 'out');
+    const warnNoCert = () => {
+      if (certs.length === 0) {
+        ctx.io.stderr.write(
+          'warning: no --cert: clients of this sylink cannot verify any manager\n',
+        );
+      }
+    };
     if (out === undefined || out === '-') {
       const show = flag(ctx.values, 'show-secrets');
       if ((ctx.json || ctx.io.stdout.isTTY) && !show) {
@@ -233,9 +237,11 @@ export const sylinkBuildCommand: Command = {
       }
       if (ctx.json) output(ctx, { ...sylinkView(sylink, true), xml }, () => []);
       else await writeOutput(ctx.io, undefined, xml);
+      warnNoCert();
       return;
     }
     await writeOutput(ctx.io, out, xml, { mode: 0o600 });
+    warnNoCert();
     output(ctx, { ...sylinkView(sylink, false), out }, () => [
       `Wrote ${out}: domain ${sylink.domainId}, ${servers.length} server(s), ${certs.length} certificate(s), Kcs fingerprint ${kcs.fingerprint()}`,
     ]);
