@@ -277,7 +277,12 @@ http {
   client_body_temp_path ${dir}/tmp; proxy_temp_path ${dir}/tmp; fastcgi_temp_path ${dir}/tmp;
   uwsgi_temp_path ${dir}/tmp; scgi_temp_path ${dir}/tmp;
   keepalive_requests 1000000;
+  # Tuned for the comparison: no per-request open(), one read per 64 KiB file (sendfile does not
+  # apply under TLS).
   sendfile on;
+  open_file_cache max=64 inactive=600s;
+  open_file_cache_valid 600s;
+  output_buffers 1 128k;
   server {
     listen 127.0.0.1:${port} ssl;
     ssl_certificate ${dir}/server.crt;
