@@ -169,6 +169,8 @@ export async function startFuzzManager(): Promise<FuzzManager> {
       'Content-Type': 'application/json',
     }),
     10_000,
+    undefined,
+    2000,
   );
   const body = r.bytes.subarray(r.bytes.indexOf('\r\n\r\n') + 4).toString('utf8');
   const token = (JSON.parse(body) as { token: string }).token;
@@ -337,6 +339,8 @@ export async function healthy(m: FuzzManager): Promise<boolean> {
     false,
     rawRequest('GET', '/secars/index', m.ports.clientHttp),
     5000,
+    undefined,
+    2000,
   );
   return r.status === 200;
 }

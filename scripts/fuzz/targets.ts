@@ -8,25 +8,19 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateServerIdentity } from '../../src/cert/index.js';
 import type { ServerIdentity } from '../../src/cert/types.js';
 import { isSepmError } from '../../src/errors.js';
 import {
-  keystoreFromIdentity,
+  identityFromKeystore,
   readJceks,
   readJks,
   readPem,
   readPkcs12,
-  writeJceks,
-  writeJks,
-  writePem,
-  writePkcs12,
-  type Keystore,
 } from '../../src/keystore/index.js';
 import { Kcs } from '../../src/kcs.js';
-import { decryptContent, encryptContent } from '../../src/content.js';
-import { openPolicy, sealPolicy, signPolicy, verifyPolicy } from '../../src/policy/index.js';
-import { buildSylink, createSylink, parseSylink } from '../../src/sylink/index.js';
+import { decryptContent } from '../../src/content.js';
+import { openPolicy, verifyPolicy } from '../../src/policy/index.js';
+import { parseSylink } from '../../src/sylink/index.js';
 
 /** One fuzz target. */
 export interface FuzzTarget {
@@ -52,8 +46,29 @@ const tokens = (...s: string[]): Uint8Array[] => s.map((x) => te.encode(x));
 
 /** The store password of every keystore sample. */
 export const FUZZ_PASSWORD = 'changeit';
+/** The site key of the sealed-policy, content and sylink samples. */
+export const FUZZ_KCS = Kcs.parse('00112233445566778899AABBCCDDEEFF');
+/** The policy the CMS and sealed samples cover. */
+export const FUZZ_POLICY = te.encode(
+  '<FirewallPolicy default="block"><Rule port="443"/></FirewallPolicy>',
+);
 
-/** Everything the parser targets share: one identity, one Kcs, the policy bytes. */
+/**
+ * The committed samples of each parser target (scripts/fuzz/corpus/, made by make-corpus.ts
+ * except the OpenSSL files *.p12 iter1/iter10/legacy5, legacy-rsa.pem and enc-pkcs8.pem).
+ */
+export const SAMPLE_FILES = {
+  jks: ['fuzz.jks', 'trust.jks', 'empty.jks'],
+  jceks: ['fuzz.jceks', 'trust.jceks'],
+  pkcs12: ['iter1.p12', 'iter10.p12', 'legacy5.p12', 'fuzz.p12', 'trust-legacy.p12'],
+  pem: ['key.pem', 'trust.pem', 'enc-pkcs8.pem', 'legacy-rsa.pem'],
+  cms: ['cms-1.der', 'cms-2.der'],
+  sealed: ['sealed-1.bin', 'sealed-2.bin'],
+  content: ['content-1.bin', 'content-2.bin', 'content-3.bin'],
+  sylink: ['sylink.xml', '../../../test/sylink/vectors/sylink-v1.xml'],
+} as const;
+
+/** Everything the parser targets share: the two committed identities, the Kcs, the policy. */
 export interface FuzzMaterial {
   readonly identity: ServerIdentity;
   readonly other: ServerIdentity;
@@ -61,18 +76,11 @@ export interface FuzzMaterial {
   readonly policy: Uint8Array;
 }
 
-/** Makes the shared material (two 2048-bit identities: about a second). */
+/** Loads the shared material (the committed throwaway identities of the corpus). */
 export async function fuzzMaterial(): Promise<FuzzMaterial> {
-  const [identity, other] = await Promise.all([
-    generateServerIdentity({ commonName: 'fuzz.test', subjectAltNames: ['127.0.0.1'] }),
-    generateServerIdentity({ commonName: 'other.test' }),
-  ]);
-  return {
-    identity,
-    other,
-    kcs: Kcs.parse('00112233445566778899AABBCCDDEEFF'),
-    policy: te.encode('<FirewallPolicy default="block"><Rule port="443"/></FirewallPolicy>'),
-  };
+  const load = (name: string) => identityFromKeystore(readPem(corpus(name)));
+  const [identity, other] = await Promise.all([load('identity.pem'), load('other.pem')]);
+  return { identity, other, kcs: FUZZ_KCS, policy: FUZZ_POLICY };
 }
 
 function corpus(name: string): Uint8Array {
@@ -102,73 +110,35 @@ const JAVA_TOKENS = [
   new Uint8Array([0xac, 0xed, 0x00, 0x05, 0x73, 0x72]),
 ];
 
-/** Builds every parser target from the shared material. */
+/** Builds every parser target over the committed samples. */
 export async function parserTargets(m: FuzzMaterial): Promise<FuzzTarget[]> {
-  const cert = new Uint8Array(m.identity.certificate.rawData);
-  const keyEntry = await keystoreFromIdentity(m.identity, { alias: 'fuzz' });
-  const trust: Keystore = {
-    format: 'jks',
-    entries: [
-      { kind: 'trustedCertificate', alias: 'ca', date: new Date(0), certificate: cert },
-      {
-        kind: 'trustedCertificate',
-        alias: 'other',
-        date: new Date(0),
-        certificate: new Uint8Array(m.other.certificate.rawData),
-      },
-    ],
-  };
-  const withSecret: Keystore = {
-    format: 'jceks',
-    entries: [
-      ...keyEntry.entries,
-      ...trust.entries,
-      { kind: 'secretKey', alias: 'aes', date: new Date(0), algorithm: 'AES', key: m.kcs.bytes },
-    ],
-  };
+  const samples = (t: keyof typeof SAMPLE_FILES) => SAMPLE_FILES[t].map((f) => corpus(f));
   const opts = { maxIterations: 200_000 } as const;
   const pw = FUZZ_PASSWORD;
+  const trusted = [m.identity.certificate, m.other.certificate];
   const targets: FuzzTarget[] = [
     {
       name: 'jks',
-      samples: [
-        writeJks(keyEntry, pw),
-        writeJks(trust, pw),
-        writeJks({ format: 'jks', entries: [] }, pw),
-      ],
+      samples: samples('jks'),
       dictionary: [...JAVA_TOKENS, ...DER_TOKENS],
       run: (b) => readJks(b, pw, opts),
     },
     {
       name: 'jceks',
-      // 10,000 is the writer's floor; the integrity digest is checked before any key KDF.
-      samples: [
-        writeJceks(withSecret, pw, { iterations: 10_000 }),
-        writeJceks({ format: 'jceks', entries: trust.entries }, pw),
-      ],
+      // The integrity digest is checked before any key KDF (10,000 iterations here) runs.
+      samples: samples('jceks'),
       dictionary: [...JAVA_TOKENS, ...DER_TOKENS],
       run: (b) => readJceks(b, pw, opts),
     },
     {
       name: 'pkcs12',
-      samples: [
-        corpus('iter1.p12'),
-        corpus('iter10.p12'),
-        corpus('legacy5.p12'),
-        writePkcs12(keyEntry, pw, { iterations: 1000 }),
-        writePkcs12(trust, pw, { iterations: 1000, profile: 'legacy' }),
-      ],
+      samples: samples('pkcs12'),
       dictionary: DER_TOKENS,
       run: (b) => readPkcs12(b, pw, opts),
     },
     {
       name: 'pem',
-      samples: [
-        te.encode(writePem(keyEntry)),
-        te.encode(writePem(trust, { friendlyNames: true })),
-        corpus('enc-pkcs8.pem'), // PBES2 with 10 PBKDF2 iterations (openssl pkcs8 -iter 10)
-        corpus('legacy-rsa.pem'),
-      ],
+      samples: samples('pem'),
       dictionary: tokens(
         '-----BEGIN CERTIFICATE-----\n',
         '-----END CERTIFICATE-----\n',
@@ -185,59 +155,25 @@ export async function parserTargets(m: FuzzMaterial): Promise<FuzzTarget[]> {
     },
     {
       name: 'cms',
-      samples: [
-        await signPolicy(m.policy, m.identity, { format: 'cms' }),
-        await signPolicy(m.policy, m.other, { format: 'cms' }),
-      ],
+      samples: samples('cms'),
       dictionary: DER_TOKENS,
-      run: (b) => verifyPolicy(m.policy, b, [m.identity.certificate, m.other.certificate]),
+      run: (b) => verifyPolicy(m.policy, b, trusted),
     },
     {
       name: 'sealed',
-      samples: [
-        await sealPolicy(m.policy, { identity: m.identity, kcs: m.kcs }),
-        await sealPolicy(new Uint8Array(0), { identity: m.identity, kcs: m.kcs }),
-      ],
+      samples: samples('sealed'),
       dictionary: tokens('SPOL', '\u0001\u0000'),
-      run: (b) => openPolicy(b, { kcs: m.kcs, trusted: [m.identity.certificate] }),
+      run: (b) => openPolicy(b, { kcs: m.kcs, trusted }),
     },
     {
       name: 'content',
-      samples: [
-        encryptContent(m.policy, m.kcs),
-        encryptContent(new Uint8Array(0), m.kcs),
-        encryptContent(new Uint8Array(100), m.kcs),
-      ],
+      samples: samples('content'),
       dictionary: tokens('SCE1', '\u0001\u0001'),
       run: (b) => decryptContent(b, m.kcs),
     },
     {
       name: 'sylink',
-      samples: [
-        te.encode(
-          buildSylink(
-            createSylink({
-              domainId: '1E814550AC1E00027245A393F26DBE37',
-              kcs: m.kcs,
-              servers: [
-                {
-                  address: '127.0.0.1',
-                  httpsPort: 443,
-                  httpPort: 8014,
-                  certificate: m.identity.certificate,
-                },
-                {
-                  address: 'b.test',
-                  httpsPort: 443,
-                  certificate: m.other.certificate,
-                  priority: 2,
-                },
-              ],
-            }),
-          ),
-        ),
-        new Uint8Array(readFileSync(join(here, '../../test/sylink/vectors/sylink-v1.xml'))),
-      ],
+      samples: samples('sylink'),
       dictionary: tokens(
         '<!DOCTYPE r [<!ENTITY e "x">]>',
         '&e;',
