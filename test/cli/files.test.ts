@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
 import { readFile, stat, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { readKeystore, writeKeystore } from '../../src/keystore/index.js';
 import { parseSylink } from '../../src/sylink/index.js';
 import { cli } from './run.js';
 import { makeFixture, type Fixture } from './fixtures.js';
 
+const run = promisify(execFile);
 let fx: Fixture;
 beforeAll(async () => {
   fx = await makeFixture();
@@ -81,6 +84,57 @@ describe('cli keystore', () => {
     if (a.kind !== 'privateKey' || b.kind !== 'privateKey') throw new Error('expected key entries');
     expect(Buffer.from(a.pkcs8).equals(Buffer.from(b.pkcs8))).toBe(true);
     expect(Buffer.from(a.chain[0]!).equals(Buffer.from(b.chain[0]!))).toBe(true);
+    // keytool reads the converted file and sees the site certificate.
+    const listed = await run(
+      'keytool',
+      ['-list', '-storetype', 'PKCS12', '-keystore', out, '-storepass:env', 'KSP'],
+      {
+        env: { ...process.env, KSP: fx.keystorePassword },
+      },
+    );
+    expect(listed.stdout).toContain(await fp(fx.site.identity.certificate.rawData));
+  });
+
+  it('lists a keystore made by keytool with the fingerprint keytool shows', async () => {
+    const jks = join(fx.dir, 'keytool.jks');
+    const env = { ...process.env, KSP: 'keytool-pass' };
+    await run(
+      'keytool',
+      [
+        '-genkeypair',
+        '-keystore',
+        jks,
+        '-storetype',
+        'JKS',
+        '-storepass:env',
+        'KSP',
+        '-keypass:env',
+        'KSP',
+        '-alias',
+        'made-by-keytool',
+        '-keyalg',
+        'RSA',
+        '-keysize',
+        '2048',
+        '-dname',
+        'CN=keytool',
+        '-validity',
+        '10',
+      ],
+      { env },
+    );
+    const keytoolFp = /\(SHA-256\): ([0-9A-F:]+)/.exec(
+      (await run('keytool', ['-list', '-keystore', jks, '-storepass:env', 'KSP'], { env })).stdout,
+    )![1];
+    const r = await cli(['keystore', 'list', jks, '--password-env', 'KSP', '--json'], {
+      env: { KSP: 'keytool-pass' },
+    });
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out) as {
+      entries: { alias: string; certificates: { sha256: string }[] }[];
+    };
+    expect(doc.entries[0]!.alias).toBe('made-by-keytool');
+    expect(doc.entries[0]!.certificates[0]!.sha256).toBe(keytoolFp);
   });
 
   it('shows secret-key bytes only with --show-secrets', async () => {
