@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Kcs } from '../../src/kcs.js';
@@ -88,6 +90,24 @@ describe('cli sign / verify', () => {
     expect(r.format).toBe('cms');
     const sig = join(fx.dir, 'policy.p7s');
     await writeFile(sig, signed.stdout);
+    // What the CLI wrote is what `openssl cms -verify` accepts for this content and certificate.
+    await promisify(execFile)('openssl', [
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      sig,
+      '-content',
+      policyFile,
+      '-CAfile',
+      join(fx.siteDir, 'server.crt'),
+      '-purpose',
+      'any',
+      '-out',
+      '/dev/null',
+    ]);
     const other = await makeFixture();
     try {
       const bad = await cli([
