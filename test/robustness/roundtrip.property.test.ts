@@ -22,7 +22,6 @@ import {
   writeJks,
   writePem,
   writePkcs12,
-  type Keystore,
   type KeystoreEntry,
   type PrivateKeyEntry,
 } from '../../src/keystore/index.js';
