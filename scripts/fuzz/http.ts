@@ -232,7 +232,7 @@ const HTTP_TOKENS = [
 ].map((s) => te.encode(s));
 
 /** The HTTP targets over one running manager. */
-export function httpTargets(m: FuzzManager): FuzzTarget[] {
+export function httpTargets(m: FuzzManager, idleMs = IDLE_MS): FuzzTarget[] {
   const { clientHttp, webServices, manager } = m.ports;
   const session = { value: undefined as Buffer | undefined };
   const target = (name: string, port: number, tls: boolean, samples: Uint8Array[]): FuzzTarget => ({
@@ -242,7 +242,7 @@ export function httpTargets(m: FuzzManager): FuzzTarget[] {
     async run(input) {
       const before = m.errors.length;
       // The wall-clock bound of the engine (10 s) applies; CPU time is judged by the engine.
-      const r = await exchange(port, tls, input, 10_000, tls ? session : undefined);
+      const r = await exchange(port, tls, input, 10_000, tls ? session : undefined, idleMs);
       if (r.status === -1) throw new Error(`no answer and no close within 10 s`);
       if (r.status >= 500 && r.status !== 503) {
         throw new Error(`status ${r.status}: ${r.bytes.subarray(0, 300).toString('latin1')}`);

@@ -51,6 +51,11 @@ export interface RunFuzzOptions {
   readonly replay?: number;
   /** Called after each target. */
   readonly onTarget?: (r: TargetReport) => void;
+  /**
+   * HTTP targets: how long a connection may stay quiet before the client half-closes or hangs
+   * up, ms (default 30; longer is slower but gives a loaded machine's handlers more time).
+   */
+  readonly httpIdleMs?: number;
   /** Abort the process when one input runs longer than this, ms (default 30 s; 0 = no watchdog). */
   readonly hangMs?: number;
 }
@@ -88,7 +93,7 @@ export async function runFuzz(options: RunFuzzOptions): Promise<FuzzRun> {
     const m = wanted.some((t) => (HTTP_TARGETS as readonly string[]).includes(t))
       ? await startFuzzManager()
       : undefined;
-    if (m !== undefined) targets.push(...httpTargets(m));
+    if (m !== undefined) targets.push(...httpTargets(m, options.httpIdleMs));
     const selected = targets.filter((t) => wanted.includes(t.name));
     try {
       for (let i = 0; i < selected.length; i++) {
