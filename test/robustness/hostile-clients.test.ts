@@ -19,15 +19,18 @@ import {
 } from './helpers.js';
 
 const LIMITS = {
-  headersTimeoutMs: 1500,
-  requestTimeoutMs: 3000,
+  headersTimeoutMs: 3000,
+  requestTimeoutMs: 5000,
   keepAliveTimeoutMs: 1000,
-  idleTimeoutMs: 3000,
-  handshakeTimeoutMs: 1500,
+  idleTimeoutMs: 6000,
+  handshakeTimeoutMs: 3000,
 };
 /** Node checks the head/request deadlines once per second (connectionsCheckingInterval). */
 const CHECK_MS = 1000;
-/** Well-behaved requests must be answered within this while the attack runs. */
+/**
+ * Well-behaved requests must be answered within this while the attack runs: well under the
+ * 3 s deadlines, so a client queued behind the hostile sockets would fail it.
+ */
 const SERVE_BOUND_MS = 1500;
 
 describe('manager under hostile clients', () => {
@@ -266,11 +269,11 @@ describe('manager under hostile clients', () => {
     for (let i = 0; i < 150; i++) idle.push(await rawSocket(m.ports.client));
     const closed = Promise.all(idle.map((s) => closedWithin(s, 15_000)));
     const times = await wellBehaved(10, 50);
-    expect(median(times)).toBeLessThan(200);
+    expect(median(times)).toBeLessThan(500);
     expect(Math.max(...times)).toBeLessThan(SERVE_BOUND_MS);
     const at = await closed;
     expect(at.filter((t) => t < 0).length).toBe(0);
-    // Plain: the head deadline (1.5 s) + one check; TLS: the handshake deadline.
+    // Plain: the head deadline (3 s) + one check; TLS: the handshake deadline.
     expect(Math.max(...at)).toBeLessThan(
       Math.max(LIMITS.headersTimeoutMs, LIMITS.handshakeTimeoutMs) + CHECK_MS + 3000,
     );
