@@ -6,6 +6,7 @@
  * @module
  */
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import type { AdminCredential } from '../site.js';
 
 /** Roles: administrators may publish; readers may only read (a write answers 403). */
 export type Role = 'administrator' | 'reader';
@@ -18,19 +19,11 @@ export interface Account {
   verifyPassword(password: string): Promise<boolean>;
 }
 
-/** A stored scrypt credential, in the shape `site.json` keeps the admin one (`createSite`). */
-export interface ScryptCredential {
-  readonly username: string;
-  readonly scrypt: {
-    readonly N: number;
-    readonly r: number;
-    readonly p: number;
-    /** Base64 salt. */
-    readonly salt: string;
-    /** Base64 derived key. */
-    readonly hash: string;
-  };
-}
+/**
+ * A stored scrypt credential: the shape `site.json` keeps the admin one in (`createSite`), so the
+ * two can never drift apart.
+ */
+export type ScryptCredential = AdminCredential;
 
 // Cost caps: a credential is configuration, but a hostile file must not make one login eat
 // gigabytes (128 * N * r bytes per hash, RFC 7914 §2).
