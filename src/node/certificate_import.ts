@@ -12,15 +12,9 @@ import { identityFromKeystore, readKeystore } from '../keystore/index.js';
 import type { ReadKeystoreOptions } from '../keystore/model.js';
 import type { Sylink, SylinkCertificate } from '../sylink/index.js';
 import { certificateFingerprint } from '../cert/index.js';
-import {
-  identityFiles,
-  loadSite,
-  readSiteConfig,
-  sylinkFile,
-  writeSylinkFile,
-  type Site,
-} from './site.js';
+import { identityFiles, loadSite, readSiteConfig, sylinkFile, type Site } from './site.js';
 import { commitFiles } from './atomic_file.js';
+import { createEndorsement, endorsementsFile, verifyEndorsement } from './endorsement.js';
 
 /** Options of {@link importCertificate}. */
 export interface ImportCertificateOptions {
@@ -30,7 +24,11 @@ export interface ImportCertificateOptions {
   readonly alias?: string;
   /** Per-alias key passwords (JKS, JCEKS) and reader limits. */
   readonly keystore?: ReadKeystoreOptions;
-  /** Drop the old certificate from the sylink at once (default false: keep it until {@link dropCertificate}). */
+  /**
+   * Drop the old certificate from the sylink at once, and make no endorsement (default false:
+   * keep it, and its endorsement of the new one, until {@link dropCertificate}). Use it when the
+   * old key may be compromised: clients holding the old sylink then need the new sylink.
+   */
   readonly dropPrevious?: boolean;
   /** Clock for the validity rule (default now). */
   readonly now?: Date;
@@ -54,8 +52,11 @@ function fingerprintName(address: string, cert: X509Certificate): string {
  * PEM (key + certificate), recognised from its bytes. The identity must pass every import rule
  * (`checkServerIdentity`: key matches certificate, RSA >= 2048 bits, RSA signature, within
  * validity). Then `keystore.jks` (same password), `server.crt` and `server.key` are replaced,
- * each atomically; the Kcs and domain id stay; the new certificate heads the sylink list and the
- * old one stays listed (unless `dropPrevious`).
+ * in one all-or-nothing commit with `sylink.xml` and `endorsements.json`; the Kcs and domain id
+ * stay; the new certificate heads the sylink list and the old one stays listed (unless
+ * `dropPrevious`). While it stays, the old key's endorsement of the new certificate is kept in
+ * `endorsements.json` and served to clients (docs/protocol.md §2.5, §5.4), so a client holding
+ * only the old sylink learns to trust the new certificate; the old key itself is not kept.
  *
  * @throws {@link CertificateError} `ERR_CERT_IMPORT_RULES` listing every violation;
  *   KeystoreError / PemError for unreadable material; ManagerError `ERR_MANAGER_SITE_INVALID`
@@ -87,10 +88,24 @@ export async function importCertificate(
     ...site.sylink,
     certificates: [{ name: site.address, certificate: identity.certificate }, ...others],
   };
-  // One commit for the four files: an interruption leaves the old site or the new one whole.
+  // The previous key vouches for the new certificate; earlier endorsements stay while their
+  // signer is still listed (a client two changes behind follows the chain).
+  const listed = sylink.certificates.map((c) => c.certificate);
+  const endorsements = [];
+  if (options.dropPrevious !== true && !previous.equal(identity.certificate)) {
+    for (const e of site.endorsements) {
+      const v = await verifyEndorsement(e, listed, site.domainId).catch(() => undefined);
+      if (v !== undefined && listed.some((c) => c.equal(v.certificate))) endorsements.push(e);
+    }
+    endorsements.push(
+      await createEndorsement(identity.certificate, site.identity, site.domainId, options.now),
+    );
+  }
+  // One commit for the five files: an interruption leaves the old site or the new one whole.
   await commitFiles(dir, [
     ...(await identityFiles(identity, config.keystore.password)),
     sylinkFile(sylink),
+    endorsementsFile(endorsements),
   ]);
   return { site: await loadSite(dir), previous };
 }
@@ -98,7 +113,8 @@ export async function importCertificate(
 /**
  * Removes certificates other than the current one from the site's sylink list: `which` names one
  * (by certificate), or, when omitted, every non-current certificate goes. The current certificate
- * is never removed.
+ * is never removed. Endorsements signed by a removed certificate go with it (after a full drop,
+ * `endorsements.json` lists none), in the same commit as `sylink.xml`.
  *
  * @returns the site reloaded from disk.
  */
@@ -111,6 +127,15 @@ export async function dropCertificate(dir: string, which?: X509Certificate): Pro
   const certificates = site.sylink.certificates.filter(
     (c) => c.certificate.equal(current) || (which !== undefined && !c.certificate.equal(which)),
   );
-  await writeSylinkFile(dir, { ...site.sylink, certificates });
+  const listed = certificates.map((c) => c.certificate);
+  const endorsements = [];
+  for (const e of site.endorsements) {
+    const v = await verifyEndorsement(e, listed, site.domainId).catch(() => undefined);
+    if (v !== undefined && listed.some((c) => c.equal(v.certificate))) endorsements.push(e);
+  }
+  await commitFiles(dir, [
+    sylinkFile({ ...site.sylink, certificates }),
+    endorsementsFile(endorsements),
+  ]);
   return loadSite(dir);
 }

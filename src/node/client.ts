@@ -14,6 +14,7 @@ import { ManagerError, isSepmError } from '../errors.js';
 import { openPolicy, verifyPolicy } from '../policy/index.js';
 import {
   MAX_INDEX_BYTES,
+  PATH_ENDORSEMENTS,
   PATH_HELLO,
   PATH_INDEX,
   PATH_REGISTER,
@@ -27,10 +28,18 @@ import {
 import {
   ConnectFailure,
   PinnedHttpsAgent,
+  ProbeHttpsAgent,
   TimedHttpAgent,
   send,
   type Response,
 } from './transport.js';
+import {
+  MAX_ENDORSEMENTS_BYTES,
+  endorsedCertificates,
+  isCertificate,
+  parseEndorsements,
+  type VerifiedEndorsement,
+} from './endorsement.js';
 
 /** Options of {@link createClient}. */
 export interface ClientOptions {
@@ -53,6 +62,21 @@ export interface ClientOptions {
   readonly hostname?: string;
   /** Random integer in [0, n) used to shuffle a priority block (default `crypto.randomInt`). */
   readonly random?: (n: number) => number;
+  /**
+   * Called when the client comes to trust a new manager certificate through an endorsement by a
+   * certificate it already trusted (a certificate change, docs/protocol.md §5.4).
+   */
+  readonly onTrustChange?: (change: TrustChange) => void;
+}
+
+/** A certificate the client added to its trusted list (docs/protocol.md §5.4). */
+export interface TrustChange {
+  /** The newly trusted certificate. */
+  readonly certificate: X509Certificate;
+  /** The already-trusted certificate whose key endorsed it. */
+  readonly endorsedBy: X509Certificate;
+  /** The manager that served the endorsement. */
+  readonly server: ClientServer;
 }
 
 /** A manager endpoint the client talked to. */
@@ -109,6 +133,11 @@ export interface Client {
   heartbeat(): Promise<HeartbeatResult>;
   /** The client id from the last registration. */
   readonly clientId: string | undefined;
+  /**
+   * The certificates this client trusts now: the sylink's, then any it adopted through an
+   * endorsement (in memory only; a new sylink is the lasting form).
+   */
+  trustedCertificates(): X509Certificate[];
   /** Drops kept-alive connections. */
   close(): void;
 }
@@ -145,6 +174,19 @@ function candidateOf(s: SylinkServer, transport: 'sylink' | 'https-only'): Candi
   return { address: s.address, port: 443, protocol: 'https' };
 }
 
+function isPinFailure(e: unknown): boolean {
+  return isSepmError(e) && e.code === 'ERR_MANAGER_CERTIFICATE_UNTRUSTED';
+}
+
+// A signature by a key the client does not trust (raw signatures of an unknown key fail as
+// invalid: the key is not known to tell the two apart).
+function isUntrustedSignature(e: unknown): boolean {
+  return (
+    isSepmError(e) &&
+    (e.code === 'ERR_POLICY_UNTRUSTED_SIGNER' || e.code === 'ERR_POLICY_SIGNATURE_INVALID')
+  );
+}
+
 function isFailover(e: unknown): boolean {
   return (
     e instanceof ConnectFailure ||
@@ -161,6 +203,10 @@ function isFailover(e: unknown): boolean {
  * - HTTPS trusts exactly the certificates of the sylink (pinned by DER), never the system CAs.
  * - Every index and policy is verified against the sylink certificates regardless of the
  *   channel; `VerifySignatures="0"` does not turn verification off in this library.
+ * - Certificate changes (docs/protocol.md §5.4): when a manager presents, or signs with, a
+ *   certificate the client does not trust, the client fetches that manager's endorsements once
+ *   and trusts the new certificate only if a certificate it already trusts endorsed exactly it
+ *   for this domain; otherwise the original refusal stands.
  */
 export function createClient(options: ClientOptions): Client {
   if (typeof options !== 'object' || options === null)
@@ -196,6 +242,86 @@ export function createClient(options: ClientOptions): Client {
   );
   const httpAgent = new TimedHttpAgent(connectTimeoutMs);
   const agentFor = (c: Candidate): HttpAgent => (c.protocol === 'https' ? httpsAgent : httpAgent);
+
+  function adopt(v: VerifiedEndorsement, c: Candidate): void {
+    if (trusted.some((t) => t.equal(v.certificate))) return;
+    trusted.push(v.certificate);
+    httpsAgent.addPin(new Uint8Array(v.certificate.rawData));
+    options.onTrustChange?.({
+      certificate: v.certificate,
+      endorsedBy: v.endorsedBy,
+      server: publicServer(c),
+    });
+  }
+
+  /** The endorsements `c` serves that a trusted certificate vouches for ([] on any failure). */
+  async function endorsementsOf(c: Candidate, agent: HttpAgent): Promise<VerifiedEndorsement[]> {
+    try {
+      const res = await send(
+        c.protocol,
+        agent,
+        c.address,
+        c.port,
+        'GET',
+        PATH_ENDORSEMENTS,
+        headers(),
+        undefined,
+        MAX_ENDORSEMENTS_BYTES,
+        requestTimeoutMs,
+      );
+      if (res.status !== 200) return [];
+      return await endorsedCertificates(parseEndorsements(res.body), trusted, sylink.domainId);
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * After a pin failure on `c`: fetches its endorsements over a connection that trusts nothing
+   * (the statements authenticate themselves) and adopts the certificate it presents if one is
+   * endorsed. Resolves whether it did.
+   */
+  async function adoptPresented(c: Candidate): Promise<boolean> {
+    const probe = new ProbeHttpsAgent(connectTimeoutMs);
+    try {
+      const found = await endorsementsOf(c, probe);
+      const presented = probe.presented;
+      if (presented === undefined) return false;
+      const hit = found.find((v) => isCertificate(v.certificate, presented));
+      if (hit === undefined) return false;
+      adopt(hit, c);
+      return true;
+    } finally {
+      probe.destroy();
+    }
+  }
+
+  /**
+   * Runs a signature check with the trusted list; if it fails for want of a trusted signer, once
+   * more with the certificates `c`'s endorsements vouch for, adopting the one that signed. Any
+   * other outcome leaves the first error standing.
+   */
+  async function verifiedWithEndorsements<T extends { signer: X509Certificate }>(
+    c: Candidate,
+    check: (anchors: readonly X509Certificate[]) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await check(trusted);
+    } catch (e) {
+      if (!isUntrustedSignature(e)) throw e;
+      const found = await endorsementsOf(c, agentFor(c));
+      if (found.length === 0) throw e;
+      let result: T;
+      try {
+        result = await check([...trusted, ...found.map((v) => v.certificate)]);
+      } catch {
+        throw e;
+      }
+      const hit = found.find((v) => v.certificate === result.signer);
+      if (hit !== undefined) adopt(hit, c);
+      return result;
+    }
+  }
 
   let clientId: string | undefined;
   const cache = new Map<string, CachedPolicy>();
@@ -251,6 +377,26 @@ export function createClient(options: ClientOptions): Client {
         return { server: c, res };
       } catch (e) {
         if (!isFailover(e)) throw e;
+        // A certificate change: trust the new certificate if an old one endorsed it, and retry.
+        if (c.protocol === 'https' && isPinFailure(e) && (await adoptPresented(c))) {
+          try {
+            const res = await send(
+              c.protocol,
+              agentFor(c),
+              c.address,
+              c.port,
+              method,
+              path,
+              hdrs,
+              body,
+              maxBytes,
+              requestTimeoutMs,
+            );
+            return { server: c, res };
+          } catch (e2) {
+            if (!isFailover(e2)) throw e2;
+          }
+        }
         firstError ??= e;
         problems.push(`${key(c)}: ${(e as Error).message}`);
       }
@@ -326,7 +472,9 @@ export function createClient(options: ClientOptions): Client {
       expectStatus(res, server, 200);
       const env = parseSignedIndexEnvelope(res.body);
       // Verify before parsing: nothing in the index is looked at until its signature holds.
-      const verified = await verifyPolicy(env.index, env.signature, trusted);
+      const verified = await verifiedWithEndorsements(server, (anchors) =>
+        verifyPolicy(env.index, env.signature, anchors),
+      );
       if (verified.format !== env.signatureFormat) {
         throw new ManagerError(
           'ERR_MANAGER_PROTOCOL',
@@ -385,7 +533,9 @@ export function createClient(options: ClientOptions): Client {
             `sealed policy "${entry.name}" from ${key(server)} does not match the signed index`,
           );
         }
-        const opened = await openPolicy(new Uint8Array(pres.body), { kcs: sylink.kcs, trusted });
+        const opened = await verifiedWithEndorsements(server, (anchors) =>
+          openPolicy(new Uint8Array(pres.body), { kcs: sylink.kcs, trusted: anchors }),
+        );
         const p: CachedPolicy = {
           name: entry.name,
           serial: entry.serial,
@@ -415,6 +565,10 @@ export function createClient(options: ClientOptions): Client {
 
     get clientId() {
       return clientId;
+    },
+
+    trustedCertificates() {
+      return [...trusted];
     },
 
     close() {

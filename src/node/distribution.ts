@@ -13,6 +13,7 @@ import type { ServerIdentity } from '../cert/types.js';
 import { sealPolicy, signPolicy } from '../policy/index.js';
 import {
   INDEX_FORMAT,
+  PATH_ENDORSEMENTS,
   PATH_HELLO,
   PATH_INDEX,
   PATH_POLICY_PREFIX,
@@ -230,6 +231,8 @@ export interface DistributionOptions {
   readonly clients: Map<string, RegisteredClient>;
   readonly maxBodyBytes: number;
   readonly maxClients: number;
+  /** The endorsement list body (docs/protocol.md §2.5), built once. */
+  readonly endorsements: CachedBody;
 }
 
 const COMMON_HEADERS = {
@@ -354,7 +357,7 @@ export function readBody(
  * that are not part of the protocol (404 by default).
  */
 export function distributionHandler(options: DistributionOptions) {
-  const { store, domainId, clients, maxBodyBytes, maxClients } = options;
+  const { store, domainId, clients, maxBodyBytes, maxClients, endorsements } = options;
   const register = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req, res, maxBodyBytes);
     if (body === undefined) return;
@@ -400,6 +403,11 @@ export function distributionHandler(options: DistributionOptions) {
         return sendError(req, res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
       const idx = store.cachedIndex;
       return idx === undefined ? indexSlow(req, res) : sendCached(req, res, idx);
+    }
+    if (url === PATH_ENDORSEMENTS) {
+      if (method !== 'GET' && method !== 'HEAD')
+        return sendError(req, res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
+      return sendCached(req, res, endorsements);
     }
     if (url.startsWith(PATH_POLICY_PREFIX)) {
       if (method !== 'GET' && method !== 'HEAD')

@@ -17,12 +17,14 @@ import { TLS_SERVER_PROFILE } from './tls_profile.js';
 import { tlsCredentials } from './tls_credentials.js';
 import {
   PolicyStore,
+  cachedBody,
   distributionHandler,
   notFound,
   type PublishedPolicy,
   type RegisteredClient,
 } from './distribution.js';
-import { isPolicyName } from './protocol.js';
+import { isPolicyName, sha256Hex, etagOf } from './protocol.js';
+import { encodeEndorsements, type SignedEndorsement } from './endorsement.js';
 import type { Sylink, SylinkServer, ServerPriorityBlock } from '../sylink/model.js';
 import type { Server as HttpsServer } from 'node:https';
 import { createManagerServices } from './webservices/services.js';
@@ -74,6 +76,11 @@ export interface ManagerSite {
    * certificate; during a certificate change it also holds the old one.
    */
   readonly certificates?: readonly X509Certificate[];
+  /**
+   * Endorsements of the current certificate by the previous one (a loaded site's), served on the
+   * client ports at `/secars/endorsements` (docs/protocol.md §2.5). Default none.
+   */
+  readonly endorsements?: readonly SignedEndorsement[];
   /** The site's other managers; `ManagerOptions.peers`, when given, takes their place. */
   readonly peers?: readonly ManagerPeer[];
 }
@@ -211,6 +218,12 @@ const DEFAULT_LIMITS: Required<ManagerLimits> = {
   closeTimeoutMs: 10_000,
 };
 
+function endorsementsBody(list: readonly SignedEndorsement[]) {
+  const bytes = encodeEndorsements(list);
+  const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return cachedBody(body, etagOf(sha256Hex(body)), 'application/json');
+}
+
 function checkPort(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 65535) {
     throw new RangeError(`"ports.${name}" expected an integer in [0, 65535], got ${String(v)}`);
@@ -274,6 +287,7 @@ export function createManager(options: ManagerOptions): Manager {
     clients,
     maxBodyBytes: limits.maxBodyBytes,
     maxClients: limits.maxClients,
+    endorsements: endorsementsBody(site.endorsements ?? []),
   });
   const services = createManagerServices({
     site,

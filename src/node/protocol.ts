@@ -16,6 +16,11 @@ export const PATH_HELLO = '/secars/secars.dll?hello,secars';
 export const PATH_REGISTER = '/secreg/register';
 /** The signed index of published policies (docs/protocol.md §2.3). */
 export const PATH_INDEX = '/secars/index';
+/**
+ * Endorsements of the current certificate by the previous one, during a certificate change
+ * (docs/protocol.md §2.5): a JSON list, empty when there are none.
+ */
+export const PATH_ENDORSEMENTS = '/secars/endorsements';
 /** Prefix of sealed policy downloads; the name follows, percent-encoded (docs/protocol.md §2.4). */
 export const PATH_POLICY_PREFIX = '/secars/policies/';
 

@@ -44,6 +44,8 @@ import { Kcs } from '../kcs.js';
 import { ManagerError, isSepmError } from '../errors.js';
 import { commitFiles, committedPath, recoverCommit, type CommitFile } from './atomic_file.js';
 import { toPem } from './tls_credentials.js';
+import { endorsementsFile, type SignedEndorsement } from './endorsement.js';
+import { readSiteEndorsements } from './endorsement_site.js';
 
 const scrypt = promisify(scryptCb) as (
   password: string,
@@ -111,6 +113,11 @@ export interface Site {
   readonly sylink: Sylink;
   /** The certificates clients trust (the sylink list; old and new during a change). */
   readonly certificates: readonly X509Certificate[];
+  /**
+   * Endorsements of the current certificate by the previous one (`endorsements.json`), kept
+   * while the previous certificate is listed, served to clients (docs/protocol.md §2.5).
+   */
+  readonly endorsements: readonly SignedEndorsement[];
   /** The admin user name (the password is never stored). */
   readonly adminUsername: string;
   /** Checks an admin password against the stored scrypt hash (constant-time compare). */
@@ -333,9 +340,11 @@ export async function createSite(
   await commitFiles(dir, [
     ...(await identityFiles(identity, keystorePassword)),
     sylinkFile(sylink),
+    // No endorsements: also clears those of a site this one overwrites.
+    endorsementsFile([]),
     { name: SITE_FILES.site, data: JSON.stringify(config, null, 2) + '\n', mode: SECRET_FILE_MODE },
   ]);
-  return { site: makeSite(dir, identity, kcs, config, sylink), adminPassword };
+  return { site: makeSite(dir, identity, kcs, config, sylink, []), adminPassword };
 }
 
 function makeSite(
@@ -344,6 +353,7 @@ function makeSite(
   kcs: Kcs,
   config: SiteConfig,
   sylink: Sylink,
+  endorsements: readonly SignedEndorsement[],
 ): Site {
   return {
     dir,
@@ -353,6 +363,7 @@ function makeSite(
     address: config.address,
     sylink,
     certificates: trustedCertificates(sylink),
+    endorsements,
     adminUsername: config.admin.username,
     verifyAdminPassword: (password: string) => verifyPassword(config.admin, password),
   };
@@ -547,6 +558,7 @@ export async function loadSite(dir: string, options: LoadSiteOptions = {}): Prom
       problems.push('sylink.xml does not list the current server certificate');
     }
   }
+  const endorsements = await readSiteEndorsements(dir, sylink, config?.domainId, problems);
   if (
     problems.length > 0 ||
     config === undefined ||
@@ -557,7 +569,7 @@ export async function loadSite(dir: string, options: LoadSiteOptions = {}): Prom
     if (problems.length === 0) problems.push('site is incomplete');
     throw fail();
   }
-  return makeSite(dir, identity, kcs, config, sylink);
+  return makeSite(dir, identity, kcs, config, sylink, endorsements);
 }
 
 /** Reads and parses `site.json` only (no cross-checks). */

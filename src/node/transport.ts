@@ -39,10 +39,23 @@ export class PinnedHttpsAgent extends HttpsAgent {
   readonly #pins: Set<string>;
   readonly #connectTimeoutMs: number;
 
-  constructor(pinnedDer: readonly Uint8Array[], connectTimeoutMs: number) {
-    super({ keepAlive: true, maxCachedSessions: 0 });
+  constructor(pinnedDer: readonly Uint8Array[], connectTimeoutMs: number, keepAlive = true) {
+    super({ keepAlive, maxCachedSessions: 0 });
     this.#pins = new Set(pinnedDer.map(sha256));
     this.#connectTimeoutMs = connectTimeoutMs;
+  }
+
+  /**
+   * Pins one more certificate (one the client came to trust through an endorsement, docs/protocol.md
+   * §5.4); connections opened from now on accept it.
+   */
+  addPin(der: Uint8Array): void {
+    this.#pins.add(sha256(der));
+  }
+
+  /** Whether the leaf `der` the server presented is accepted (by default: is it pinned). */
+  protected admit(der: Uint8Array | undefined): boolean {
+    return der !== undefined && this.#pins.has(sha256(der));
   }
 
   override createConnection(options: ClientRequestArgs, oncreate?: OnCreate): undefined {
@@ -88,8 +101,8 @@ export class PinnedHttpsAgent extends HttpsAgent {
     );
     socket.once('error', onError);
     socket.once('secureConnect', () => {
-      const der = socket.getPeerCertificate().raw;
-      if (der === undefined || !this.#pins.has(sha256(der))) {
+      const der = socket.getPeerCertificate().raw as Buffer | undefined;
+      if (!this.admit(der)) {
         finish(
           new ManagerError(
             'ERR_MANAGER_CERTIFICATE_UNTRUSTED',
@@ -101,6 +114,25 @@ export class PinnedHttpsAgent extends HttpsAgent {
       finish(null);
     });
     return undefined;
+  }
+}
+
+/**
+ * HTTPS agent that trusts NO certificate yet accepts any, recording the leaf the server
+ * presented: only for fetching self-authenticating data (endorsements, docs/protocol.md §2.5)
+ * from a server whose certificate is not pinned. No keep-alive: each use is one request.
+ */
+export class ProbeHttpsAgent extends PinnedHttpsAgent {
+  /** The leaf certificate (DER) the server presented on the last connection. */
+  presented: Uint8Array | undefined;
+
+  constructor(connectTimeoutMs: number) {
+    super([], connectTimeoutMs, false);
+  }
+
+  protected override admit(der: Uint8Array | undefined): boolean {
+    this.presented = der === undefined ? undefined : new Uint8Array(der);
+    return der !== undefined;
   }
 }
 

@@ -340,7 +340,7 @@ describe('site -> manager -> client', () => {
 });
 
 describe('certificate change with a keytool-made PKCS#12', () => {
-  it('imports it; clients holding the old sylink keep verifying via the old manager; drop removes the old certificate', async () => {
+  it('imports it; clients holding the old sylink keep verifying (the updated manager via its endorsement, the old one directly); drop removes the old certificate', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sepm-import-'));
     const managers: Manager[] = [];
     try {
@@ -397,14 +397,19 @@ describe('certificate change with a keytool-made PKCS#12', () => {
         [{ address: '127.0.0.1', httpsPort: ap.client.port }],
       ];
 
-      // Old sylink: trusts only the old certificate. The updated manager is refused, the client
-      // fails over to the peer and verifies there.
+      // Old sylink: trusts only the old certificate. The updated manager presents the new one,
+      // endorsed by the old key (docs/protocol.md §5.4): the client adopts it and verifies there.
       const oldClient = createClient({ sylink: withServers(before.sylink, servers) });
       const hbOld = await oldClient.heartbeat();
-      expect(hbOld.server.port).toBe(ap.client.port);
-      expect(hbOld.policies[0]!.signer.equal(before.identity.certificate)).toBe(true);
+      expect(hbOld.server.port).toBe(au.client.port);
+      expect(hbOld.policies[0]!.signer.equal(after.identity.certificate)).toBe(true);
       expect(Buffer.from(hbOld.policies[0]!.data).equals(data)).toBe(true);
       oldClient.close();
+      // The peer still on the old certificate is verified directly by the same old sylink.
+      const oldToPeer = createClient({ sylink: withServers(before.sylink, [servers[1]!]) });
+      const hbPeer = await oldToPeer.heartbeat();
+      expect(hbPeer.policies[0]!.signer.equal(before.identity.certificate)).toBe(true);
+      oldToPeer.close();
 
       // New sylink (both certificates): verifies the updated manager, and the old one too.
       const newClient = createClient({ sylink: withServers(after.sylink, servers) });
