@@ -47,12 +47,24 @@ export {
   type ClientServer,
   type HeartbeatResult,
   type Registration,
+  type TrustChange,
 } from './client.js';
+export {
+  createEndorsement,
+  verifyEndorsement,
+  parseEndorsements,
+  encodeEndorsements,
+  ENDORSEMENTS_FILE,
+  type SignedEndorsement,
+  type VerifiedEndorsement,
+  type EndorsementStatement,
+} from './endorsement.js';
 export {
   PATH_HELLO,
   PATH_REGISTER,
   PATH_INDEX,
   PATH_POLICY_PREFIX,
+  PATH_ENDORSEMENTS,
   PROTOCOL_VERSION,
   type PolicyIndex,
   type IndexEntry,
