@@ -92,14 +92,17 @@ export async function importCertificate(
   // signer is still listed (a client two changes behind follows the chain).
   const listed = sylink.certificates.map((c) => c.certificate);
   const endorsements = [];
-  if (options.dropPrevious !== true && !previous.equal(identity.certificate)) {
+  if (options.dropPrevious !== true) {
     for (const e of site.endorsements) {
       const v = await verifyEndorsement(e, listed, site.domainId).catch(() => undefined);
       if (v !== undefined && listed.some((c) => c.equal(v.certificate))) endorsements.push(e);
     }
-    endorsements.push(
-      await createEndorsement(identity.certificate, site.identity, site.domainId, options.now),
-    );
+    // Re-importing the current certificate needs no new endorsement.
+    if (!previous.equal(identity.certificate)) {
+      endorsements.push(
+        await createEndorsement(identity.certificate, site.identity, site.domainId, options.now),
+      );
+    }
   }
   // One commit for the five files: an interruption leaves the old site or the new one whole.
   await commitFiles(dir, [

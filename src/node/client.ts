@@ -257,6 +257,7 @@ export function createClient(options: ClientOptions): Client {
   /** The endorsements `c` serves that a trusted certificate vouches for ([] on any failure). */
   async function endorsementsOf(c: Candidate, agent: HttpAgent): Promise<VerifiedEndorsement[]> {
     try {
+      // No client id: the server is not trusted (yet).
       const res = await send(
         c.protocol,
         agent,
@@ -264,7 +265,7 @@ export function createClient(options: ClientOptions): Client {
         c.port,
         'GET',
         PATH_ENDORSEMENTS,
-        headers(),
+        {},
         undefined,
         MAX_ENDORSEMENTS_BYTES,
         requestTimeoutMs,

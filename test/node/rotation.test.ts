@@ -321,6 +321,12 @@ describe('endorsements on disk and across two changes', () => {
         old.client.close();
       }
 
+      // Re-importing the current certificate keeps both and adds none.
+      const again = await importCertificate(dir, await readFile(join(dir, 'c.p12')), {
+        password: 'changeit',
+      });
+      expect(again.site.endorsements.length).toBe(2);
+
       // Dropping only A keeps B's endorsement of C and removes A's of B.
       const droppedA = await dropCertificate(dir, a.identity.certificate);
       expect(droppedA.endorsements.length).toBe(1);
