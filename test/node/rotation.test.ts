@@ -19,6 +19,7 @@ import { PATH_ENDORSEMENTS } from '../../src/node/protocol.js';
 import {
   ENDORSEMENTS_FILE,
   createEndorsement,
+  endorsedCertificates,
   encodeEndorsements,
   parseEndorsements,
   type SignedEndorsement,
@@ -347,5 +348,47 @@ describe('endorsements on disk and across two changes', () => {
       await manager?.close();
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('endorsement parsing under hostile input', () => {
+  it('random bytes and mutated genuine lists never crash and never vouch without a trusted signer', async () => {
+    const fc = await import('fast-check');
+    const oldId = await testIdentity('old');
+    const newId = await testIdentity('new');
+    const stranger = await testIdentity('s');
+    const domain = 'AB'.repeat(16);
+    const genuine = encodeEndorsements([await createEndorsement(newId.certificate, oldId, domain)]);
+    // Sanity: the unmutated list vouches for the new certificate.
+    const ok = await endorsedCertificates(parseEndorsements(genuine), [oldId.certificate], domain);
+    expect(ok.map((v) => v.certificate.subject)).toEqual([newId.certificate.subject]);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 2048 }),
+          fc.tuple(fc.nat(genuine.length - 1), fc.integer({ min: 1, max: 255 })).map(([i, x]) => {
+            const m = genuine.slice();
+            m[i] = m[i]! ^ x;
+            return m;
+          }),
+        ),
+        async (body) => {
+          let list;
+          try {
+            list = parseEndorsements(body);
+          } catch (e) {
+            expect(isSepmError(e)).toBe(true);
+            return;
+          }
+          // Parsed: a stranger trust list never gains anything from it.
+          expect(await endorsedCertificates(list, [stranger.certificate], domain)).toEqual([]);
+          // With the real signer, a surviving entry can only be the genuine statement.
+          for (const v of await endorsedCertificates(list, [oldId.certificate], domain)) {
+            expect(v.certificate.equal(newId.certificate)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });
