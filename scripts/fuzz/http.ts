@@ -235,14 +235,20 @@ const HTTP_TOKENS = [
 export function httpTargets(m: FuzzManager, idleMs = IDLE_MS): FuzzTarget[] {
   const { clientHttp, webServices, manager } = m.ports;
   const session = { value: undefined as Buffer | undefined };
-  const target = (name: string, port: number, tls: boolean, samples: Uint8Array[]): FuzzTarget => ({
+  const target = (
+    name: string,
+    port: number,
+    tls: boolean,
+    samples: Uint8Array[],
+    wrap: (input: Uint8Array) => Uint8Array = (x) => x,
+  ): FuzzTarget => ({
     name,
     samples,
     dictionary: HTTP_TOKENS,
     async run(input) {
       const before = m.errors.length;
       // The wall-clock bound of the engine (10 s) applies; CPU time is judged by the engine.
-      const r = await exchange(port, tls, input, 10_000, tls ? session : undefined, idleMs);
+      const r = await exchange(port, tls, wrap(input), 10_000, tls ? session : undefined, idleMs);
       if (r.status === -1) throw new Error(`no answer and no close within 10 s`);
       if (r.status >= 500 && r.status !== 503) {
         throw new Error(`status ${r.status}: ${r.bytes.subarray(0, 300).toString('latin1')}`);
@@ -259,7 +265,69 @@ export function httpTargets(m: FuzzManager, idleMs = IDLE_MS): FuzzTarget[] {
   const json = { 'Content-Type': 'application/json' };
   const bearer = { ...json, Authorization: `Bearer ${m.token}` };
   const origin = { ...json, Origin: `https://127.0.0.1:${manager}` };
+  /**
+   * Body-only targets: the mutations hit the JSON body alone, under a well-formed head with the
+   * right Content-Length, so that they reach the handlers' parsing and validation (mutating the
+   * whole request mostly exercises Node's HTTP parser).
+   */
+  const body = (path: string, port: number, headers: Record<string, string>) => {
+    const head = (n: number) => {
+      const lines = [`POST ${path} HTTP/1.1`, `Host: 127.0.0.1:${port}`];
+      for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
+      lines.push(`Content-Length: ${n}`, 'Connection: close', '', '');
+      return te.encode(lines.join('\r\n'));
+    };
+    return (input: Uint8Array) => {
+      const h = head(input.length);
+      const out = new Uint8Array(h.length + input.length);
+      out.set(h);
+      out.set(input, h.length);
+      return out;
+    };
+  };
+  const j = (x: unknown) => te.encode(JSON.stringify(x));
   return [
+    target(
+      'register-body',
+      clientHttp,
+      false,
+      [
+        j({ domainId: m.domainId, hostname: 'fuzz-client' }),
+        j({ domainId: m.domainId }),
+        j({ domainId: m.domainId, hostname: 'h'.repeat(255) }),
+      ],
+      body('/secreg/register', clientHttp, json),
+    ),
+    target(
+      'authenticate-body',
+      webServices,
+      true,
+      [
+        j({ username: 'admin', password: 'wrong', domain: '' }),
+        j({ username: 'admin', password: m.adminPassword, domain: '' }),
+      ],
+      body('/sepm/api/v1/identity/authenticate', webServices, json),
+    ),
+    target(
+      'publish-body',
+      webServices,
+      true,
+      [
+        j({ name: 'Fuzz', content: '<FirewallPolicy/>', desc: 'd', enabled: true }),
+        j({ name: 'Fuzz2', contentBase64: 'AAEC' }),
+      ],
+      body('/sepm/api/v1/policies/raw/fw', webServices, bearer),
+    ),
+    target(
+      'console-login-body',
+      manager,
+      true,
+      [
+        j({ username: 'admin', password: 'wrong' }),
+        j({ username: 'admin', password: m.adminPassword }),
+      ],
+      body('/console/api/login', manager, origin),
+    ),
     target('http-register', clientHttp, false, [
       rawRequest(
         'POST',

@@ -28,6 +28,10 @@ export const HTTP_TARGETS = [
   'rest-authenticate',
   'rest-publish',
   'console-login',
+  'register-body',
+  'authenticate-body',
+  'publish-body',
+  'console-login-body',
 ] as const;
 /** Every target name. */
 export const ALL_TARGETS: readonly string[] = [...PARSER_TARGETS, ...HTTP_TARGETS];

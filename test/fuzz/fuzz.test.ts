@@ -40,7 +40,7 @@ describe('mutation fuzzer, short pass', () => {
     }
   });
 
-  it('HTTP endpoints: 150 raw requests each, no 500, no handler error, still serving', async () => {
+  it('HTTP endpoints: 150 requests each (raw and body-only), no 500, no handler error, still serving', async () => {
     // A longer quiet time than the CLI's 30 ms: the suite shares the machine with other files.
     const run = await runFuzz({
       seed: SEED,
