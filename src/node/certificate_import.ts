@@ -14,7 +14,13 @@ import type { Sylink, SylinkCertificate } from '../sylink/index.js';
 import { certificateFingerprint } from '../cert/index.js';
 import { identityFiles, loadSite, readSiteConfig, sylinkFile, type Site } from './site.js';
 import { commitFiles } from './atomic_file.js';
-import { createEndorsement, endorsementsFile, verifyEndorsement } from './endorsement.js';
+import {
+  createEndorsement,
+  endorsementsFile,
+  verifyEndorsement,
+  MAX_ENDORSEMENTS,
+  type SignedEndorsement,
+} from './endorsement.js';
 
 /** Options of {@link importCertificate}. */
 export interface ImportCertificateOptions {
@@ -91,19 +97,31 @@ export async function importCertificate(
   // The previous key vouches for the new certificate; earlier endorsements stay while their
   // signer is still listed (a client two changes behind follows the chain).
   const listed = sylink.certificates.map((c) => c.certificate);
-  const endorsements = [];
+  // One endorsement per (signer, endorsed) pair, the newest, and at most MAX_ENDORSEMENTS of
+  // them: a site whose certificate goes back and forth must not outgrow what loadSite accepts.
+  const byPair = new Map<string, SignedEndorsement>();
+  const pair = (by: X509Certificate, of: X509Certificate) =>
+    `${Buffer.from(certificateFingerprint(by)).toString('hex')}:${Buffer.from(certificateFingerprint(of)).toString('hex')}`;
   if (options.dropPrevious !== true) {
     for (const e of site.endorsements) {
       const v = await verifyEndorsement(e, listed, site.domainId).catch(() => undefined);
-      if (v !== undefined && listed.some((c) => c.equal(v.certificate))) endorsements.push(e);
+      if (v !== undefined && listed.some((c) => c.equal(v.certificate))) {
+        const k = pair(v.endorsedBy, v.certificate);
+        byPair.delete(k);
+        byPair.set(k, e);
+      }
     }
     // Re-importing the current certificate needs no new endorsement.
     if (!previous.equal(identity.certificate)) {
-      endorsements.push(
+      const k = pair(previous, identity.certificate);
+      byPair.delete(k);
+      byPair.set(
+        k,
         await createEndorsement(identity.certificate, site.identity, site.domainId, options.now),
       );
     }
   }
+  const endorsements = [...byPair.values()].slice(-MAX_ENDORSEMENTS);
   // One commit for the five files: an interruption leaves the old site or the new one whole.
   await commitFiles(dir, [
     ...(await identityFiles(identity, config.keystore.password)),
