@@ -362,8 +362,9 @@ export function createClient(options: ClientOptions): Client {
     const problems: string[] = [];
     let firstError: unknown;
     for (const c of order()) {
-      try {
-        const res = await send(
+      // agentFor(c) is evaluated per attempt: adopting an endorsed certificate changes the pins.
+      const attempt = (): Promise<Response> =>
+        send(
           c.protocol,
           agentFor(c),
           c.address,
@@ -375,24 +376,15 @@ export function createClient(options: ClientOptions): Client {
           maxBytes,
           requestTimeoutMs,
         );
+      try {
+        const res = await attempt();
         return { server: c, res };
       } catch (e) {
         if (!isFailover(e)) throw e;
         // A certificate change: trust the new certificate if an old one endorsed it, and retry.
         if (c.protocol === 'https' && isPinFailure(e) && (await adoptPresented(c))) {
           try {
-            const res = await send(
-              c.protocol,
-              agentFor(c),
-              c.address,
-              c.port,
-              method,
-              path,
-              hdrs,
-              body,
-              maxBytes,
-              requestTimeoutMs,
-            );
+            const res = await attempt();
             return { server: c, res };
           } catch (e2) {
             if (!isFailover(e2)) throw e2;
