@@ -342,6 +342,7 @@ export function httpTargets(m: FuzzManager, idleMs = IDLE_MS): FuzzTarget[] {
       rawRequest('GET', '/secars/index', clientHttp),
       rawRequest('GET', '/secars/index', clientHttp, '', { 'If-None-Match': '"abc"' }),
       rawRequest('GET', '/secars/secars.dll?hello,secars', clientHttp),
+      rawRequest('GET', '/secars/endorsements', clientHttp),
     ]),
     target('http-policy', clientHttp, false, [
       rawRequest('GET', '/secars/policies/P', clientHttp),
