@@ -34,7 +34,7 @@ import type {
   SecretKeyEntry,
   TrustedCertificateEntry,
 } from '../../src/keystore/model.js';
-import { javaRead, sha256 } from './tools.js';
+import { OPENSSL_EC_KEY, javaRead, makeOpensslChain, sha256 } from './tools.js';
 
 let dir: string;
 const sh = (cmd: string) =>
@@ -73,69 +73,12 @@ let small: Keystore; // one EC key with a self-signed certificate
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'p12-write-'));
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  writeFileSync(
-    join(dir, 'ca.ext'),
-    'basicConstraints=critical,CA:TRUE\nkeyUsage=keyCertSign,cRLSign\n',
+  makeOpensslChain(
+    dir,
+    { root: '/CN=W Root', intermediate: '/CN=W Intermediate', leaf: '/CN=w.example' },
+    'rsa',
   );
-  openssl(
-    'req',
-    '-x509',
-    ...ec,
-    '-keyout',
-    'root-key.pem',
-    '-out',
-    'root.pem',
-    '-days',
-    '30',
-    '-subj',
-    '/CN=W Root',
-  );
-  openssl('req', ...ec, '-keyout', 'int-key.pem', '-out', 'int.csr', '-subj', '/CN=W Intermediate');
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    'int.csr',
-    '-CA',
-    'root.pem',
-    '-CAkey',
-    'root-key.pem',
-    '-CAcreateserial',
-    '-out',
-    'int.pem',
-    '-days',
-    '30',
-    '-extfile',
-    'ca.ext',
-  );
-  openssl(
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'leaf-key.pem',
-    '-out',
-    'leaf.csr',
-    '-subj',
-    '/CN=w.example',
-  );
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    'leaf.csr',
-    '-CA',
-    'int.pem',
-    '-CAkey',
-    'int-key.pem',
-    '-CAcreateserial',
-    '-out',
-    'leaf.pem',
-    '-days',
-    '30',
-  );
+  const ec = OPENSSL_EC_KEY;
   openssl(
     'req',
     '-x509',

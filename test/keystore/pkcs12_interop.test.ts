@@ -5,12 +5,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPkcs12 } from '../../src/keystore/pkcs12/index.js';
 import type { Keystore, PrivateKeyEntry } from '../../src/keystore/model.js';
+import { makeOpensslChain } from './tools.js';
 
 let dir: string;
 const run = (cmd: string, args: string[]) =>
@@ -47,66 +48,10 @@ function summary(ks: Keystore): string[] {
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'p12-interop-'));
   // A 3-certificate chain of EC P-256 keys (root, intermediate, leaf) and an RSA identity.
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  openssl(
-    'req',
-    '-x509',
-    ...ec,
-    '-keyout',
-    'root-key.pem',
-    '-out',
-    'root.pem',
-    '-days',
-    '30',
-    '-subj',
-    '/CN=Test Root',
-  );
-  openssl(
-    'req',
-    ...ec,
-    '-keyout',
-    'int-key.pem',
-    '-out',
-    'int.csr',
-    '-subj',
-    '/CN=Test Intermediate',
-  );
-  writeFileSync(
-    join(dir, 'ca.ext'),
-    'basicConstraints=critical,CA:TRUE\nkeyUsage=keyCertSign,cRLSign\n',
-  );
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    'int.csr',
-    '-CA',
-    'root.pem',
-    '-CAkey',
-    'root-key.pem',
-    '-CAcreateserial',
-    '-out',
-    'int.pem',
-    '-days',
-    '30',
-    '-extfile',
-    'ca.ext',
-  );
-  openssl('req', ...ec, '-keyout', 'leaf-key.pem', '-out', 'leaf.csr', '-subj', '/CN=leaf.example');
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    'leaf.csr',
-    '-CA',
-    'int.pem',
-    '-CAkey',
-    'int-key.pem',
-    '-CAcreateserial',
-    '-out',
-    'leaf.pem',
-    '-days',
-    '30',
+  makeOpensslChain(
+    dir,
+    { root: '/CN=Test Root', intermediate: '/CN=Test Intermediate', leaf: '/CN=leaf.example' },
+    'ec',
   );
   openssl(
     'req',

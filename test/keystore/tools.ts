@@ -172,3 +172,82 @@ export async function makeIdentity(
 export function certPem(der: Uint8Array<ArrayBuffer>): string {
   return new X509Certificate(der).toString('pem') + '\n';
 }
+
+/** `openssl req` options for a new EC P-256 key without a passphrase. */
+export const OPENSSL_EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+
+/**
+ * Makes a 3-certificate chain with openssl in `dir`, valid 30 days: `root.pem` / `root-key.pem`
+ * (EC P-256, self-signed), `int.pem` / `int-key.pem` (EC P-256, a CA signed by the root) and
+ * `leaf.pem` / `leaf-key.pem` (EC P-256 or RSA 2048, signed by the intermediate).
+ */
+export function makeOpensslChain(
+  dir: string,
+  subjects: { root: string; intermediate: string; leaf: string },
+  leafKey: 'ec' | 'rsa',
+): void {
+  const ossl = (...args: string[]) =>
+    execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const ec = OPENSSL_EC_KEY;
+  writeFileSync(
+    join(dir, 'ca.ext'),
+    'basicConstraints=critical,CA:TRUE\nkeyUsage=keyCertSign,cRLSign\n',
+  );
+  ossl(
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    'root-key.pem',
+    '-out',
+    'root.pem',
+    '-days',
+    '30',
+    '-subj',
+    subjects.root,
+  );
+  ossl('req', ...ec, '-keyout', 'int-key.pem', '-out', 'int.csr', '-subj', subjects.intermediate);
+  ossl(
+    'x509',
+    '-req',
+    '-in',
+    'int.csr',
+    '-CA',
+    'root.pem',
+    '-CAkey',
+    'root-key.pem',
+    '-CAcreateserial',
+    '-out',
+    'int.pem',
+    '-days',
+    '30',
+    '-extfile',
+    'ca.ext',
+  );
+  const leafKeyArgs = leafKey === 'ec' ? ec : ['-newkey', 'rsa:2048', '-nodes'];
+  ossl(
+    'req',
+    ...leafKeyArgs,
+    '-keyout',
+    'leaf-key.pem',
+    '-out',
+    'leaf.csr',
+    '-subj',
+    subjects.leaf,
+  );
+  ossl(
+    'x509',
+    '-req',
+    '-in',
+    'leaf.csr',
+    '-CA',
+    'int.pem',
+    '-CAkey',
+    'int-key.pem',
+    '-CAcreateserial',
+    '-out',
+    'leaf.pem',
+    '-days',
+    '30',
+  );
+}
