@@ -19,15 +19,10 @@
  */
 import { createHash } from 'node:crypto';
 import { KeystoreError } from '../errors.js';
-import { abytes, aint, astring, equalBytes } from '../bytes.js';
+import { abytes, astring, equalBytes } from '../bytes.js';
 import { DataReader, DataWriter } from './java_io.js';
 import { utf16be } from './key_protector.js';
-import {
-  DEFAULT_MAX_ITERATIONS,
-  DEFAULT_MAX_KEYSTORE_BYTES,
-  MAX_ITERATIONS_CAP,
-  type ReadKeystoreOptions,
-} from './model.js';
+import { resolveReadLimits, type ReadKeystoreOptions } from './model.js';
 
 /** `FE ED FE ED`, the JKS magic. */
 export const JKS_MAGIC = 0xfeedfeed;
@@ -97,18 +92,7 @@ export function resolveReadOptions(options: ReadKeystoreOptions | undefined): Re
   }
   for (const [alias, pw] of Object.entries(keyPasswords))
     astring(pw, `options.keyPasswords[${JSON.stringify(alias)}]`);
-  const maxIterations = aint(
-    options?.maxIterations ?? DEFAULT_MAX_ITERATIONS,
-    'options.maxIterations',
-    1,
-    MAX_ITERATIONS_CAP,
-  );
-  const maxBytes = aint(
-    options?.maxBytes ?? DEFAULT_MAX_KEYSTORE_BYTES,
-    'options.maxBytes',
-    1,
-    2 ** 31 - 1,
-  );
+  const { maxIterations, maxBytes } = resolveReadLimits(options);
   return { keyPasswords, maxIterations, maxBytes };
 }
 

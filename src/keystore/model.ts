@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { aint } from '../bytes.js';
 
 /** A keystore's container format. */
 export type KeystoreFormat = 'jks' | 'jceks' | 'pkcs12' | 'pem';
@@ -74,3 +75,35 @@ export const DEFAULT_MAX_ITERATIONS = 200_000;
 export const MAX_ITERATIONS_CAP = 5_000_000;
 /** Default cap on keystore size. */
 export const DEFAULT_MAX_KEYSTORE_BYTES = 16 * 1024 * 1024;
+
+/** The size and KDF limits every reader enforces, validated and defaulted. */
+export interface ReadLimits {
+  readonly maxIterations: number;
+  readonly maxBytes: number;
+}
+
+/**
+ * Resolves `maxIterations` (default {@link DEFAULT_MAX_ITERATIONS}, at most
+ * {@link MAX_ITERATIONS_CAP}) and `maxBytes` (default {@link DEFAULT_MAX_KEYSTORE_BYTES}) of a
+ * reader's options; one place, so every format applies the same limits.
+ *
+ * @throws RangeError naming the option when a value is not an integer in range.
+ */
+export function resolveReadLimits(
+  options: Pick<ReadKeystoreOptions, 'maxIterations' | 'maxBytes'> | undefined,
+): ReadLimits {
+  return {
+    maxIterations: aint(
+      options?.maxIterations ?? DEFAULT_MAX_ITERATIONS,
+      'options.maxIterations',
+      1,
+      MAX_ITERATIONS_CAP,
+    ),
+    maxBytes: aint(
+      options?.maxBytes ?? DEFAULT_MAX_KEYSTORE_BYTES,
+      'options.maxBytes',
+      1,
+      2 ** 31 - 1,
+    ),
+  };
+}

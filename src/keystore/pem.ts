@@ -19,14 +19,8 @@
  */
 import { createPrivateKey } from 'node:crypto';
 import { KeystoreError, PemError, isSepmError } from '../errors.js';
-import { aint, astring, copyBytes, type Bytes } from '../bytes.js';
-import {
-  DEFAULT_MAX_ITERATIONS,
-  DEFAULT_MAX_KEYSTORE_BYTES,
-  MAX_ITERATIONS_CAP,
-  type Keystore,
-  type KeystoreEntry,
-} from './model.js';
+import { astring, copyBytes, type Bytes } from '../bytes.js';
+import { resolveReadLimits, type Keystore, type KeystoreEntry } from './model.js';
 import { TAG, expectTlv, expectWhole } from './der.js';
 import { assertKeystore } from './jks.js';
 import {
@@ -210,18 +204,7 @@ function resolveOptions(options: ReadPemOptions | undefined): {
     throw new TypeError('"options" expected an object');
   const password =
     options?.password === undefined ? undefined : astring(options.password, 'options.password');
-  const maxIterations = aint(
-    options?.maxIterations ?? DEFAULT_MAX_ITERATIONS,
-    'options.maxIterations',
-    1,
-    MAX_ITERATIONS_CAP,
-  );
-  const maxBytes = aint(
-    options?.maxBytes ?? DEFAULT_MAX_KEYSTORE_BYTES,
-    'options.maxBytes',
-    1,
-    2 ** 31 - 1,
-  );
+  const { maxIterations, maxBytes } = resolveReadLimits(options);
   return { password, maxIterations, maxBytes };
 }
 

@@ -15,11 +15,9 @@ import type { SafeBag } from '@peculiar/asn1-pfx';
 import { AuthenticatedSafe, CertBag, PFX, SafeContents, SecretBag } from '@peculiar/asn1-pfx';
 import { EncryptedPrivateKeyInfo, PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import { KeystoreError } from '../../errors.js';
-import { abytes, aint, astring, concatBytes } from '../../bytes.js';
+import { abytes, astring, concatBytes } from '../../bytes.js';
 import {
-  DEFAULT_MAX_ITERATIONS,
-  DEFAULT_MAX_KEYSTORE_BYTES,
-  MAX_ITERATIONS_CAP,
+  resolveReadLimits,
   type Keystore,
   type KeystoreEntry,
   type ReadKeystoreOptions,
@@ -322,18 +320,7 @@ export function readPkcs12(
 ): Keystore {
   abytes(bytes, 'bytes');
   astring(password, 'password');
-  const maxIterations = aint(
-    options.maxIterations ?? DEFAULT_MAX_ITERATIONS,
-    'options.maxIterations',
-    1,
-    MAX_ITERATIONS_CAP,
-  );
-  const maxBytes = aint(
-    options.maxBytes ?? DEFAULT_MAX_KEYSTORE_BYTES,
-    'options.maxBytes',
-    1,
-    2 ** 31 - 1,
-  );
+  const { maxIterations, maxBytes } = resolveReadLimits(options);
   if (bytes.length > maxBytes) {
     throw new KeystoreError(
       'ERR_KEYSTORE_LIMIT_EXCEEDED',
