@@ -31,6 +31,35 @@ function sha256(der: Uint8Array): string {
 }
 
 /**
+ * The one settle path of both agents' connections: hands `socket` to the agent when the caller
+ * calls the returned `finish(null)`, or a {@link ConnectFailure} on a socket error or after
+ * `timeoutMs`; `finish(err)` fails it with the caller's own error (an unpinned certificate).
+ * Whatever comes first wins; the socket is destroyed on failure.
+ */
+function settleConnection(
+  socket: Duplex,
+  what: string,
+  timeoutMessage: string,
+  timeoutMs: number,
+  oncreate: OnCreate,
+): (err: Error | null) => void {
+  let done = false;
+  const finish = (err: Error | null): void => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    socket.off('error', onError);
+    if (err) socket.destroy();
+    oncreate(err, socket);
+  };
+  const onError = (e: Error): void =>
+    finish(new ConnectFailure(`${what} failed: ${e.message}`, { cause: e }));
+  const timer = setTimeout(() => finish(new ConnectFailure(timeoutMessage)), timeoutMs);
+  socket.once('error', onError);
+  return finish;
+}
+
+/**
  * HTTPS agent that accepts a manager only if its leaf certificate is byte-for-byte one of the
  * pinned certificates (the sylink's list). Neither the system CAs nor host names are consulted:
  * SEPM clients often reach managers by IP address, and the sylink, not a CA, says whom to trust.
@@ -70,36 +99,13 @@ export class PinnedHttpsAgent extends HttpsAgent {
       rejectUnauthorized: false,
       ALPNProtocols: ['http/1.1'],
     });
-    let done = false;
-    const finish = (err: Error | null) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      socket.off('error', onError);
-      if (err) {
-        socket.destroy();
-        oncreate!(err, socket);
-      } else {
-        oncreate!(null, socket);
-      }
-    };
-    const onError = (e: Error) =>
-      finish(
-        new ConnectFailure(
-          `TLS connection to ${host}:${String(options.port)} failed: ${e.message}`,
-          { cause: e },
-        ),
-      );
-    const timer = setTimeout(
-      () =>
-        finish(
-          new ConnectFailure(
-            `no TLS session with ${host}:${String(options.port)} within ${this.#connectTimeoutMs} ms`,
-          ),
-        ),
+    const finish = settleConnection(
+      socket,
+      `TLS connection to ${host}:${String(options.port)}`,
+      `no TLS session with ${host}:${String(options.port)} within ${this.#connectTimeoutMs} ms`,
       this.#connectTimeoutMs,
+      oncreate!,
     );
-    socket.once('error', onError);
     socket.once('secureConnect', () => {
       const der = socket.getPeerCertificate().raw as Buffer | undefined;
       if (!this.admit(der)) {
@@ -148,33 +154,13 @@ export class TimedHttpAgent extends HttpAgent {
   override createConnection(options: ClientRequestArgs, oncreate?: OnCreate): undefined {
     const host = options.host ?? options.hostname ?? 'localhost';
     const socket = netConnect({ host, port: Number(options.port) });
-    let done = false;
-    const finish = (err: Error | null) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      socket.off('error', onError);
-      if (err) {
-        socket.destroy();
-        oncreate!(err, socket);
-      } else oncreate!(null, socket);
-    };
-    const onError = (e: Error) =>
-      finish(
-        new ConnectFailure(`connection to ${host}:${String(options.port)} failed: ${e.message}`, {
-          cause: e,
-        }),
-      );
-    const timer = setTimeout(
-      () =>
-        finish(
-          new ConnectFailure(
-            `no connection to ${host}:${String(options.port)} within ${this.#connectTimeoutMs} ms`,
-          ),
-        ),
+    const finish = settleConnection(
+      socket,
+      `connection to ${host}:${String(options.port)}`,
+      `no connection to ${host}:${String(options.port)} within ${this.#connectTimeoutMs} ms`,
       this.#connectTimeoutMs,
+      oncreate!,
     );
-    socket.once('error', onError);
     socket.once('connect', () => finish(null));
     return undefined;
   }
