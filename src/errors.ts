@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   ERR_KEYSTORE_UNSUPPORTED: 'keystore uses an unsupported format or algorithm',
   ERR_KEYSTORE_LIMIT_EXCEEDED: 'keystore exceeds a configured limit',
   ERR_KEYSTORE_ENTRY_NOT_FOUND: 'keystore has no matching entry',
+  ERR_KEYSTORE_ALIAS_REQUIRED: 'keystore has several private-key entries: give an alias',
   // pem
   ERR_PEM_MALFORMED: 'PEM data is malformed',
   ERR_PEM_UNSUPPORTED: 'PEM block type or encryption is not supported',

@@ -23,3 +23,11 @@ export {
 } from './identity.js';
 export { readKeystore, writeKeystore, type WriteKeystoreOptions } from './read.js';
 export * from './pkcs12/index.js';
+export {
+  serverFilesFromKeystore,
+  serverFilesFromIdentity,
+  type ServerFiles,
+  type ServerFilesOptions,
+  type ServerFilesWriteOptions,
+  type ServerFilesFromIdentityOptions,
+} from './server_files.js';

@@ -32,6 +32,7 @@ import {
   type ParsedCert,
   type VerifyBudget,
 } from './key_match.js';
+import { bagAttributesText } from './pem_bag_attributes.js';
 import { pemBlocks, pemText, toPem, type PemBlock } from './pem_codec.js';
 import { decryptLegacyPem } from './pem_legacy.js';
 import { decryptPkcs8With, encryptPkcs8 } from './pbe/encrypted_pkcs8.js';
@@ -54,9 +55,10 @@ export interface WritePemOptions {
   /** PBKDF2 iteration count when encrypting (default 10,000, keytool's PKCS#12 count). */
   readonly iterations?: number;
   /**
-   * Precede each key and trusted certificate with `friendlyName: <alias>` text, as
-   * `openssl pkcs12` output does, so that {@link readPem} restores the aliases (default false:
-   * plain RFC 7468 output).
+   * Precede each key, its leaf certificate and each trusted certificate with
+   * `Bag Attributes` / `friendlyName: <alias>` text, as `openssl pkcs12` output does (RFC 7468 §2
+   * explanatory text, which PEM readers skip), so that {@link readPem} restores the aliases
+   * (default false: bare RFC 7468 blocks; `writeKeystore` turns it on).
    */
   readonly friendlyNames?: boolean;
 }
@@ -322,19 +324,9 @@ export function readPem(text: string | Uint8Array, options?: ReadPemOptions): Ke
   return { format: 'pem', entries };
 }
 
-function hasControlChar(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return true;
-  }
-  return false;
-}
-
-/** `friendlyName` text for an alias, when it is printable on one line. */
+/** `friendlyName` text for an alias when names are on. */
 function nameLine(alias: string, on: boolean): string {
-  return on && alias !== '' && !hasControlChar(alias)
-    ? `Bag Attributes\n    friendlyName: ${alias}\n`
-    : '';
+  return on ? bagAttributesText(alias) : '';
 }
 
 /**
@@ -382,7 +374,11 @@ export function writePem(ks: Keystore, options: WritePemOptions = {}): string {
               options.iterations === undefined ? {} : { iterations: options.iterations },
             ),
           );
-    for (const c of e.chain) out += toPem('CERTIFICATE', c);
+    // The leaf is named too, as OpenSSL prints a keytool PKCS#12: the alias then survives in a
+    // certificate file split off from the key.
+    e.chain.forEach(
+      (c, i) => (out += (i === 0 ? nameLine(e.alias, names) : '') + toPem('CERTIFICATE', c)),
+    );
   }
   return out;
 }

@@ -72,8 +72,8 @@ export function readKeystore(
 
 /**
  * Writes a keystore in `format`: JKS ({@link writeJks}), JCEKS ({@link writeJceks}), PKCS#12
- * (`writePkcs12`) or PEM ({@link writePem}, returned as UTF-8 bytes; keys are encrypted with
- * `password` unless it is empty).
+ * (`writePkcs12`) or PEM ({@link writePem} with `friendlyNames`, so aliases survive, returned as
+ * UTF-8 bytes; keys are encrypted with `password` unless it is empty).
  *
  * @param ks - the keystore.
  * @param password - the store password.
@@ -104,7 +104,8 @@ export function writeKeystore(
     case 'pkcs12':
       return writePkcs12(ks, password, { profile: options.profile ?? 'modern' });
     case 'pem':
-      return utf8(writePem(ks, password === '' ? {} : { password }));
+      // friendlyName text keeps the aliases through PEM (JKS -> PEM -> JKS keeps `tomcat`).
+      return utf8(writePem(ks, { friendlyNames: true, ...(password === '' ? {} : { password }) }));
     case 'jceks':
       return writeJceks(ks, password, {
         ...(options.keyPasswords ? { keyPasswords: options.keyPasswords } : {}),
