@@ -1,0 +1,102 @@
+/**
+ * SEPM's paging (docs/rest-api.md "Paging"): `pageIndex` from 1, `pageSize`, `sort`, `order`;
+ * the answer a `PageObject` (`content`, `firstPage`, `lastPage`, `number` from 0,
+ * `numberOfElements`, `size`, `sort`, `totalElements`, `totalPages`).
+ *
+ * @module
+ */
+
+const INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * An `int32` query parameter (Swagger `format: int32`): `dflt` when absent, `undefined` when not
+ * a decimal integer in `[min, 2^31 - 1]`.
+ */
+export function int32Param(
+  query: URLSearchParams,
+  name: string,
+  dflt: number,
+  min: number,
+): number | undefined {
+  const v = query.get(name);
+  if (v === null || v === '') return dflt;
+  if (!/^-?\d{1,10}$/.test(v)) return undefined;
+  const n = Number(v);
+  return n < min || n > INT32_MAX ? undefined : n;
+}
+
+/** An `int64` query parameter (ms since the epoch and the like): safe integers only. */
+export function int64Param(query: URLSearchParams, name: string, dflt: number): number | undefined {
+  const v = query.get(name);
+  if (v === null || v === '') return dflt;
+  if (!/^-?\d{1,19}$/.test(v)) return undefined;
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** `order`: `ASC` (default) or `DESC`, any case; `undefined` for anything else. */
+export function orderParam(query: URLSearchParams): 'ASC' | 'DESC' | undefined {
+  const v = (query.get('order') || 'ASC').toUpperCase();
+  return v === 'ASC' || v === 'DESC' ? v : undefined;
+}
+
+/** SEPM's `PageObject` over `items` (already sorted). */
+export interface Page<T> {
+  readonly content: readonly T[];
+  readonly firstPage: boolean;
+  readonly lastPage: boolean;
+  readonly number: number;
+  readonly numberOfElements: number;
+  readonly size: number;
+  /** The spec types `Sort` as an object: the one sort applied. */
+  readonly sort: { readonly property: string; readonly direction: 'ASC' | 'DESC' };
+  readonly totalElements: number;
+  readonly totalPages: number;
+}
+
+/** Page `pageIndex` (from 1) of `pageSize` items. */
+export function page<T>(
+  items: readonly T[],
+  pageIndex: number,
+  pageSize: number,
+  sort: Page<T>['sort'],
+): Page<T> {
+  const totalPages = Math.max(1, Math.ceil(items.length / pageSize));
+  const content = items.slice((pageIndex - 1) * pageSize, pageIndex * pageSize);
+  return {
+    content,
+    firstPage: pageIndex === 1,
+    lastPage: pageIndex >= totalPages,
+    number: pageIndex - 1,
+    numberOfElements: content.length,
+    size: pageSize,
+    sort,
+    totalElements: items.length,
+    totalPages,
+  };
+}
+
+/** Ordinal comparison, case-insensitive first (names), then exact, so the order is total. */
+export function compareText(a: string, b: string): number {
+  const la = a.toLowerCase();
+  const lb = b.toLowerCase();
+  if (la !== lb) return la < lb ? -1 : 1;
+  return a === b ? 0 : a < b ? -1 : 1;
+}
+
+/**
+ * SEPM's `*` wildcard (`computerName`, `mac`): `*` any run of characters, everything else
+ * literal, case-insensitive, whole value.
+ */
+export function wildcard(pattern: string): (value: string | undefined) => boolean {
+  const re = new RegExp(
+    '^' +
+      pattern
+        .split('*')
+        .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*') +
+      '$',
+    'is',
+  );
+  return (value) => value !== undefined && re.test(value);
+}
