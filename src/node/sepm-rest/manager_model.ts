@@ -1,0 +1,182 @@
+/**
+ * `sepmRestModel`: the {@link SepmRestModel} of a manager, from a plain view of its state (the
+ * policy store and its metadata, registered clients and their activity, replication peers).
+ * The manager's web services role builds the view from its parts; the mapping onto SEPM's
+ * records lives here (docs/rest-api.md "The SEPM contract").
+ *
+ * @module
+ */
+import type {
+  SepmPolicyRecord,
+  SepmRegistrationRecord,
+  SepmReplicationPartner,
+  SepmRestModel,
+  SepmServerRecord,
+} from './model.js';
+import { DEFAULT_SEPM_POLICY_TYPE, isSepmPolicyType, type SepmPolicyType } from './policy_types.js';
+
+/** A policy's SEPM metadata as the manager keeps it. */
+export interface PolicyMetaView {
+  readonly policytype: string;
+  readonly desc: string;
+  readonly enabled: boolean;
+  /** ms since the epoch. */
+  readonly lastmodifiedtime: number;
+}
+
+/** A registered client as the manager keeps it. */
+export interface ClientView {
+  readonly clientId: string;
+  readonly hostname: string | undefined;
+  readonly registeredAt: Date;
+  readonly preferredGroup?: string | undefined;
+  /** The address it registered from. */
+  readonly address?: string | undefined;
+}
+
+/** What the client ports saw of a client since start. */
+export interface ActivityView {
+  readonly clientId: string;
+  /** Last request (ms since the epoch, or a Date); 0 when none. */
+  readonly lastSeen: number | Date;
+  readonly lastAddress: string | undefined;
+}
+
+/** A replication peer and its last pulls (the replicator's status). */
+export interface PeerView {
+  /** How REST names it (`address:managerPort`, unique among the peers). */
+  readonly name: string;
+  /** SHA-256 of its certificate's DER, hex. */
+  readonly fingerprint: string;
+  readonly lastAttempt: Date | undefined;
+  readonly lastSuccess: Date | undefined;
+  readonly lastError: string | undefined;
+}
+
+/** A manager's state, as plain reads and the few writes REST makes. */
+export interface ManagerView {
+  now(): number;
+  readonly apiVersion: Readonly<Record<string, string>>;
+  /** The site's domain id (32 upper-case hex). */
+  readonly domainId: string;
+  /** The site's name: its certificate's common name. */
+  readonly siteName: string;
+  /** How clients reach this manager, and the SHA-256 (hex) of its certificate. */
+  readonly self: { readonly address: string; readonly fingerprint: string };
+  /** Published policies. */
+  policies(): readonly { readonly name: string; readonly serial: number }[];
+  meta(name: string): PolicyMetaView | undefined;
+  /** The REST id of a policy name. */
+  policyId(name: string): string;
+  /** The content of a published policy (opened from its seal). */
+  content(name: string): Promise<Uint8Array>;
+  clients(): Iterable<ClientView>;
+  activity(): readonly ActivityView[];
+  peers(): readonly PeerView[];
+  /** Pull interval, ms (0: pulls only on notice or on demand). */
+  readonly replicationIntervalMs: number;
+  /** Pulls from the peer with this certificate fingerprint now; resolves whether it succeeded. */
+  pullFrom(fingerprint: string): Promise<boolean>;
+  /** Publishes with SEPM metadata; `false` when the name is published with another type. */
+  publish(
+    name: string,
+    data: Uint8Array,
+    meta: { type: SepmPolicyType; desc?: string; enabled?: boolean },
+  ): Promise<{ readonly name: string; readonly serial: number } | false>;
+  unpublish(name: string): Promise<boolean>;
+}
+
+/** 32 upper-case hex digits from a SHA-256 hex fingerprint (SEPM ids look so). */
+function idOf(fingerprint: string): string {
+  return fingerprint.slice(0, 32).toUpperCase();
+}
+
+function ms(v: number | Date | undefined): number {
+  return v === undefined ? 0 : typeof v === 'number' ? v : v.getTime();
+}
+
+/** SEPM's `status_code` for a peer: never tried, last pull failed, or succeeded. */
+function statusOf(p: PeerView): SepmReplicationPartner['status'] {
+  if (p.lastAttempt === undefined) return 'NEVER_REPLICATED';
+  return p.lastError !== undefined ? 'FAILED_CONNECT' : 'SUCCEEDED';
+}
+
+/** The SEPM REST model of a manager. */
+export function sepmRestModel(view: ManagerView): SepmRestModel {
+  const record = (p: { name: string; serial: number }): SepmPolicyRecord => {
+    const m = view.meta(p.name);
+    // A type that is not SEPM's (state written before types were checked) reads as the default.
+    const type =
+      m !== undefined && isSepmPolicyType(m.policytype) ? m.policytype : DEFAULT_SEPM_POLICY_TYPE;
+    return {
+      id: view.policyId(p.name),
+      name: p.name,
+      type,
+      enabled: m?.enabled ?? true,
+      lastModified: m?.lastmodifiedtime ?? 0,
+      serial: p.serial,
+      ...(m !== undefined && m.desc !== '' ? { desc: m.desc } : {}),
+    };
+  };
+  return {
+    now: () => view.now(),
+    apiVersion: () => view.apiVersion,
+    domain: () => ({ id: view.domainId, name: 'Default' }),
+    policies: () => view.policies().map(record),
+    policyContent: (p) => view.content(p.name),
+    registrations(): SepmRegistrationRecord[] {
+      const seen = new Map(view.activity().map((a) => [a.clientId, a]));
+      return [...view.clients()].map((c) => {
+        const a = seen.get(c.clientId);
+        const last = ms(a?.lastSeen);
+        const addresses = [a?.lastAddress, c.address].filter(
+          (x, i, all): x is string => x !== undefined && all.indexOf(x) === i,
+        );
+        return {
+          agentId: c.clientId,
+          ...(c.hostname !== undefined ? { computerName: c.hostname } : {}),
+          ipAddresses: addresses,
+          ...(c.preferredGroup !== undefined ? { preferredGroup: c.preferredGroup } : {}),
+          registeredAt: c.registeredAt.getTime(),
+          ...(last > 0 ? { lastHeartbeat: last } : {}),
+        };
+      });
+    },
+    servers(): SepmServerRecord[] {
+      return [
+        { id: idOf(view.self.fingerprint), name: view.self.address, self: true },
+        ...view.peers().map((p) => ({ id: idOf(p.fingerprint), name: p.name, self: false })),
+      ];
+    },
+    replication: () => ({
+      siteId: view.domainId,
+      siteName: view.siteName,
+      partners: view.peers().map((p) => ({
+        id: idOf(p.fingerprint),
+        name: p.name,
+        lastRunTime: ms(p.lastAttempt),
+        lastSuccessfulRunTime: ms(p.lastSuccess),
+        nextRunTime:
+          view.replicationIntervalMs > 0 && p.lastAttempt !== undefined
+            ? ms(p.lastAttempt) + view.replicationIntervalMs
+            : 0,
+        status: statusOf(p),
+      })),
+    }),
+    replicateNow(partnerId) {
+      const peer = view.peers().find((p) => idOf(p.fingerprint) === partnerId);
+      return peer === undefined ? Promise.resolve(false) : view.pullFrom(peer.fingerprint);
+    },
+    async publish(input) {
+      const done = await view.publish(input.name, input.content, {
+        type: input.type,
+        ...(input.desc !== undefined ? { desc: input.desc } : {}),
+        ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
+      });
+      return done === false ? { refused: 'type_conflict' } : record(done);
+    },
+    async withdraw(p) {
+      await view.unpublish(p.name);
+    },
+  };
+}
