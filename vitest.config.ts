@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Prints one line naming every external tool that was missing and the suites it gated.
+    globalSetup: ['test/helpers/tool-report.ts'],
   },
 });

@@ -7,6 +7,9 @@ import { readKeystore, writeKeystore } from '../../src/keystore/index.js';
 import { parseSylink } from '../../src/sylink/index.js';
 import { cli } from './run.js';
 import { makeFixture, type Fixture } from './fixtures.js';
+import { requireTool } from '../helpers/tools.js';
+
+const HAS_JDK = requireTool('jdk', import.meta.url);
 
 const run = promisify(execFile);
 let fx: Fixture;
@@ -85,6 +88,7 @@ describe('cli keystore', () => {
     expect(Buffer.from(a.pkcs8).equals(Buffer.from(b.pkcs8))).toBe(true);
     expect(Buffer.from(a.chain[0]!).equals(Buffer.from(b.chain[0]!))).toBe(true);
     // keytool reads the converted file and sees the site certificate.
+    if (!HAS_JDK) return;
     const listed = await run(
       'keytool',
       ['-list', '-storetype', 'PKCS12', '-keystore', out, '-storepass:env', 'KSP'],
@@ -95,47 +99,51 @@ describe('cli keystore', () => {
     expect(listed.stdout).toContain(await fp(fx.site.identity.certificate.rawData));
   });
 
-  it('lists a keystore made by keytool with the fingerprint keytool shows', async () => {
-    const jks = join(fx.dir, 'keytool.jks');
-    const env = { ...process.env, KSP: 'keytool-pass' };
-    await run(
-      'keytool',
-      [
-        '-genkeypair',
-        '-keystore',
-        jks,
-        '-storetype',
-        'JKS',
-        '-storepass:env',
-        'KSP',
-        '-keypass:env',
-        'KSP',
-        '-alias',
-        'made-by-keytool',
-        '-keyalg',
-        'RSA',
-        '-keysize',
-        '2048',
-        '-dname',
-        'CN=keytool',
-        '-validity',
-        '10',
-      ],
-      { env },
-    );
-    const keytoolFp = /\(SHA-256\): ([0-9A-F:]+)/.exec(
-      (await run('keytool', ['-list', '-keystore', jks, '-storepass:env', 'KSP'], { env })).stdout,
-    )![1];
-    const r = await cli(['keystore', 'list', jks, '--password-env', 'KSP', '--json'], {
-      env: { KSP: 'keytool-pass' },
-    });
-    expect(r.code).toBe(0);
-    const doc = JSON.parse(r.out) as {
-      entries: { alias: string; certificates: { sha256: string }[] }[];
-    };
-    expect(doc.entries[0]!.alias).toBe('made-by-keytool');
-    expect(doc.entries[0]!.certificates[0]!.sha256).toBe(keytoolFp);
-  });
+  it.runIf(HAS_JDK)(
+    'lists a keystore made by keytool with the fingerprint keytool shows',
+    async () => {
+      const jks = join(fx.dir, 'keytool.jks');
+      const env = { ...process.env, KSP: 'keytool-pass' };
+      await run(
+        'keytool',
+        [
+          '-genkeypair',
+          '-keystore',
+          jks,
+          '-storetype',
+          'JKS',
+          '-storepass:env',
+          'KSP',
+          '-keypass:env',
+          'KSP',
+          '-alias',
+          'made-by-keytool',
+          '-keyalg',
+          'RSA',
+          '-keysize',
+          '2048',
+          '-dname',
+          'CN=keytool',
+          '-validity',
+          '10',
+        ],
+        { env },
+      );
+      const keytoolFp = /\(SHA-256\): ([0-9A-F:]+)/.exec(
+        (await run('keytool', ['-list', '-keystore', jks, '-storepass:env', 'KSP'], { env }))
+          .stdout,
+      )![1];
+      const r = await cli(['keystore', 'list', jks, '--password-env', 'KSP', '--json'], {
+        env: { KSP: 'keytool-pass' },
+      });
+      expect(r.code).toBe(0);
+      const doc = JSON.parse(r.out) as {
+        entries: { alias: string; certificates: { sha256: string }[] }[];
+      };
+      expect(doc.entries[0]!.alias).toBe('made-by-keytool');
+      expect(doc.entries[0]!.certificates[0]!.sha256).toBe(keytoolFp);
+    },
+  );
 
   it('shows secret-key bytes only with --show-secrets', async () => {
     const key = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);

@@ -9,6 +9,9 @@ import { openPolicy, verifyPolicy } from '../../src/policy/index.js';
 import { decryptContent } from '../../src/content.js';
 import { cli } from './run.js';
 import { makeFixture, type Fixture } from './fixtures.js';
+import { requireTool } from '../helpers/tools.js';
+
+const HAS_OPENSSL = requireTool('openssl', import.meta.url);
 
 let fx: Fixture;
 let policyFile: string;
@@ -91,23 +94,24 @@ describe('cli sign / verify', () => {
     const sig = join(fx.dir, 'policy.p7s');
     await writeFile(sig, signed.stdout);
     // What the CLI wrote is what `openssl cms -verify` accepts for this content and certificate.
-    await promisify(execFile)('openssl', [
-      'cms',
-      '-verify',
-      '-binary',
-      '-inform',
-      'DER',
-      '-in',
-      sig,
-      '-content',
-      policyFile,
-      '-CAfile',
-      join(fx.siteDir, 'server.crt'),
-      '-purpose',
-      'any',
-      '-out',
-      '/dev/null',
-    ]);
+    if (HAS_OPENSSL)
+      await promisify(execFile)('openssl', [
+        'cms',
+        '-verify',
+        '-binary',
+        '-inform',
+        'DER',
+        '-in',
+        sig,
+        '-content',
+        policyFile,
+        '-CAfile',
+        join(fx.siteDir, 'server.crt'),
+        '-purpose',
+        'any',
+        '-out',
+        '/dev/null',
+      ]);
     const other = await makeFixture();
     try {
       const bad = await cli([

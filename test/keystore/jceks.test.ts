@@ -23,8 +23,11 @@ import {
 import { readJceks, writeJceks } from '../../src/keystore/jceks.js';
 import type { Keystore, PrivateKeyEntry, SecretKeyEntry } from '../../src/keystore/model.js';
 import { TempDir, hexPassword, javaRead, keytool, makeIdentity, run, sha256 } from './tools.js';
+import { requireTool } from '../helpers/tools.js';
 
-describe('JCEKS files made by keytool', () => {
+const HAS_JDK = requireTool('jdk', import.meta.url);
+
+describe.runIf(HAS_JDK)('JCEKS files made by keytool', () => {
   const tmp = new TempDir();
   beforeAll(() => {
     const ks = [
@@ -254,7 +257,7 @@ describe('JCEKS files we write', () => {
   const tmp = new TempDir();
   afterAll(() => tmp.remove());
 
-  it('serializes SealedObject and SecretKeySpec byte for byte as Java does', () => {
+  it.runIf(HAS_JDK)('serializes SealedObject and SecretKeySpec byte for byte as Java does', () => {
     keytool(
       '-genseckey',
       '-keystore',
@@ -287,62 +290,65 @@ describe('JCEKS files we write', () => {
     expect(writeSecretKeySpec(key.algorithm, key.key)).toEqual(plain);
   });
 
-  it('keytool -list and the Java KeyStore API read private keys, trusted certificates and secret keys we wrote', async () => {
-    const rsa = await makeIdentity('jceks.example');
-    const ec = await makeIdentity('ec.jceks.example', { type: 'ec' });
-    const aes = Uint8Array.from({ length: 32 }, (_, i) => i * 7);
-    const hmac = Uint8Array.from({ length: 20 }, (_, i) => 255 - i);
-    const ks: Keystore = {
-      format: 'jceks',
-      entries: [
-        { kind: 'privateKey', alias: 'RSA', pkcs8: rsa.pkcs8, chain: [rsa.cert] },
-        { kind: 'privateKey', alias: 'ec', pkcs8: ec.pkcs8, chain: [ec.cert] },
-        { kind: 'trustedCertificate', alias: 'peer', certificate: ec.cert },
-        { kind: 'secretKey', alias: 'AesKey', algorithm: 'AES', key: aes },
-        { kind: 'secretKey', alias: 'mac', algorithm: 'HmacSHA256', key: hmac },
-      ],
-    };
-    // The store password is UTF-16 (any text); key passwords must be ASCII for JDK 17.
-    const keyPasswords = { RSA: 'keypw1', ec: 'other-pw', AesKey: 'keypw1', mac: 'keypw1' };
-    const bytes = writeJceks(ks, 'störepass', { iterations: 10_000, keyPasswords });
-    tmp.write('ours.jceks', bytes);
-    const list = keytool(
-      '-list',
-      '-v',
-      '-storetype',
-      'JCEKS',
-      '-keystore',
-      tmp.path('ours.jceks'),
-      '-storepass',
-      'störepass',
-    );
-    expect(list).toContain('Your keystore contains 5 entries');
-    expect(list.match(/Entry type: SecretKeyEntry/g)).toHaveLength(2);
-    expect(list.match(/Entry type: PrivateKeyEntry/g)).toHaveLength(2);
-    expect(list.match(/Entry type: trustedCertEntry/g)).toHaveLength(1);
-
-    const java = javaRead([
-      [
+  it.runIf(HAS_JDK)(
+    'keytool -list and the Java KeyStore API read private keys, trusted certificates and secret keys we wrote',
+    async () => {
+      const rsa = await makeIdentity('jceks.example');
+      const ec = await makeIdentity('ec.jceks.example', { type: 'ec' });
+      const aes = Uint8Array.from({ length: 32 }, (_, i) => i * 7);
+      const hmac = Uint8Array.from({ length: 20 }, (_, i) => 255 - i);
+      const ks: Keystore = {
+        format: 'jceks',
+        entries: [
+          { kind: 'privateKey', alias: 'RSA', pkcs8: rsa.pkcs8, chain: [rsa.cert] },
+          { kind: 'privateKey', alias: 'ec', pkcs8: ec.pkcs8, chain: [ec.cert] },
+          { kind: 'trustedCertificate', alias: 'peer', certificate: ec.cert },
+          { kind: 'secretKey', alias: 'AesKey', algorithm: 'AES', key: aes },
+          { kind: 'secretKey', alias: 'mac', algorithm: 'HmacSHA256', key: hmac },
+        ],
+      };
+      // The store password is UTF-16 (any text); key passwords must be ASCII for JDK 17.
+      const keyPasswords = { RSA: 'keypw1', ec: 'other-pw', AesKey: 'keypw1', mac: 'keypw1' };
+      const bytes = writeJceks(ks, 'störepass', { iterations: 10_000, keyPasswords });
+      tmp.write('ours.jceks', bytes);
+      const list = keytool(
+        '-list',
+        '-v',
+        '-storetype',
         'JCEKS',
+        '-keystore',
         tmp.path('ours.jceks'),
-        hexPassword('störepass'),
-        'ec=other-pw',
-        'rsa=keypw1',
-        'aeskey=keypw1',
-        'mac=keypw1',
-      ],
-    ]).get(tmp.path('ours.jceks'))!;
-    expect(java).toEqual([
-      { kind: 'SECRET', alias: 'aeskey', sha256: sha256(aes), algorithm: 'AES' },
-      { kind: 'KEY', alias: 'ec', chainLength: 1, sha256: sha256(ec.pkcs8), algorithm: 'EC' },
-      { kind: 'SECRET', alias: 'mac', sha256: sha256(hmac), algorithm: 'HmacSHA256' },
-      { kind: 'CERT', alias: 'peer', sha256: sha256(ec.cert) },
-      { kind: 'KEY', alias: 'rsa', chainLength: 1, sha256: sha256(rsa.pkcs8), algorithm: 'RSA' },
-    ]);
-    const back = readJceks(bytes, 'störepass', { keyPasswords });
-    expect(back.entries.map((e) => e.alias)).toEqual(['rsa', 'ec', 'peer', 'aeskey', 'mac']);
-    expect(back.entries[3]).toMatchObject({ kind: 'secretKey', algorithm: 'AES', key: aes });
-  });
+        '-storepass',
+        'störepass',
+      );
+      expect(list).toContain('Your keystore contains 5 entries');
+      expect(list.match(/Entry type: SecretKeyEntry/g)).toHaveLength(2);
+      expect(list.match(/Entry type: PrivateKeyEntry/g)).toHaveLength(2);
+      expect(list.match(/Entry type: trustedCertEntry/g)).toHaveLength(1);
+
+      const java = javaRead([
+        [
+          'JCEKS',
+          tmp.path('ours.jceks'),
+          hexPassword('störepass'),
+          'ec=other-pw',
+          'rsa=keypw1',
+          'aeskey=keypw1',
+          'mac=keypw1',
+        ],
+      ]).get(tmp.path('ours.jceks'))!;
+      expect(java).toEqual([
+        { kind: 'SECRET', alias: 'aeskey', sha256: sha256(aes), algorithm: 'AES' },
+        { kind: 'KEY', alias: 'ec', chainLength: 1, sha256: sha256(ec.pkcs8), algorithm: 'EC' },
+        { kind: 'SECRET', alias: 'mac', sha256: sha256(hmac), algorithm: 'HmacSHA256' },
+        { kind: 'CERT', alias: 'peer', sha256: sha256(ec.cert) },
+        { kind: 'KEY', alias: 'rsa', chainLength: 1, sha256: sha256(rsa.pkcs8), algorithm: 'RSA' },
+      ]);
+      const back = readJceks(bytes, 'störepass', { keyPasswords });
+      expect(back.entries.map((e) => e.alias)).toEqual(['rsa', 'ec', 'peer', 'aeskey', 'mac']);
+      expect(back.entries[3]).toMatchObject({ kind: 'secretKey', algorithm: 'AES', key: aes });
+    },
+  );
 
   it('refuses key passwords JDK 17 could not use, and iteration counts outside Java range', async () => {
     const id = await makeIdentity('x.example', { type: 'ec' });

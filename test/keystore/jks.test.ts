@@ -13,6 +13,9 @@ import {
   sha256,
   type TestIdentity,
 } from './tools.js';
+import { requireTool } from '../helpers/tools.js';
+
+const HAS_JDK = requireTool('jdk', import.meta.url);
 
 const keyMatchesCert = (pkcs8: Uint8Array, cert: Uint8Array): boolean =>
   new X509Certificate(cert).checkPrivateKey(
@@ -22,7 +25,7 @@ const keyMatchesCert = (pkcs8: Uint8Array, cert: Uint8Array): boolean =>
 const privateKeys = (ks: Keystore): PrivateKeyEntry[] =>
   ks.entries.filter((e): e is PrivateKeyEntry => e.kind === 'privateKey');
 
-describe('JKS files made by keytool', () => {
+describe.runIf(HAS_JDK)('JKS files made by keytool', () => {
   const tmp = new TempDir();
   let certDer: Uint8Array;
   beforeAll(() => {
@@ -209,57 +212,63 @@ describe('JKS files we write', () => {
   });
   afterAll(() => tmp.remove());
 
-  it('keytool -list -v shows the lower-cased aliases, entry kinds and chain lengths', () => {
-    const out = keytool(
-      '-list',
-      '-v',
-      '-keystore',
-      tmp.path('ascii.jks'),
-      '-storepass',
-      'changeit',
-    );
-    expect(out).toContain('Your keystore contains 4 entries');
-    const entries = out
-      .split(/\*{10,}/)
-      .map((block) => ({
-        alias: /Alias name: (.*)/.exec(block)?.[1],
-        type: /Entry type: (.*)/.exec(block)?.[1],
-        chain: /Certificate chain length: (\d+)/.exec(block)?.[1],
-      }))
-      .filter((e) => e.alias !== undefined)
-      .sort((a, b) => a.alias!.localeCompare(b.alias!));
-    expect(entries).toEqual([
-      { alias: 'ec', type: 'PrivateKeyEntry', chain: '1' },
-      { alias: 'server', type: 'PrivateKeyEntry', chain: '2' },
-      { alias: 'trustedca', type: 'trustedCertEntry', chain: undefined },
-      { alias: unicodeAlias.toLowerCase(), type: 'trustedCertEntry', chain: undefined },
-    ]);
-  });
-
-  it('the Java KeyStore API loads v1 and v2 files (Unicode passwords) and recovers keys equal to ours', () => {
-    const jobs = ['v2.jks', 'v1.jks'].map((f) => [
-      'JKS',
-      tmp.path(f),
-      hexPassword(storePassword),
-      `ec=${hexPassword(keyPasswords.ec)}`,
-    ]);
-    const result = javaRead(jobs);
-    for (const f of ['v2.jks', 'v1.jks']) {
-      const entries = result.get(tmp.path(f))!;
+  it.runIf(HAS_JDK)(
+    'keytool -list -v shows the lower-cased aliases, entry kinds and chain lengths',
+    () => {
+      const out = keytool(
+        '-list',
+        '-v',
+        '-keystore',
+        tmp.path('ascii.jks'),
+        '-storepass',
+        'changeit',
+      );
+      expect(out).toContain('Your keystore contains 4 entries');
+      const entries = out
+        .split(/\*{10,}/)
+        .map((block) => ({
+          alias: /Alias name: (.*)/.exec(block)?.[1],
+          type: /Entry type: (.*)/.exec(block)?.[1],
+          chain: /Certificate chain length: (\d+)/.exec(block)?.[1],
+        }))
+        .filter((e) => e.alias !== undefined)
+        .sort((a, b) => a.alias!.localeCompare(b.alias!));
       expect(entries).toEqual([
-        { kind: 'KEY', alias: 'ec', chainLength: 1, sha256: sha256(ec.pkcs8), algorithm: 'EC' },
-        {
-          kind: 'KEY',
-          alias: 'server',
-          chainLength: 2,
-          sha256: sha256(leaf.pkcs8),
-          algorithm: 'RSA',
-        },
-        { kind: 'CERT', alias: 'trustedca', sha256: sha256(ca.cert) },
-        { kind: 'CERT', alias: unicodeAlias.toLowerCase(), sha256: sha256(ec.cert) },
+        { alias: 'ec', type: 'PrivateKeyEntry', chain: '1' },
+        { alias: 'server', type: 'PrivateKeyEntry', chain: '2' },
+        { alias: 'trustedca', type: 'trustedCertEntry', chain: undefined },
+        { alias: unicodeAlias.toLowerCase(), type: 'trustedCertEntry', chain: undefined },
       ]);
-    }
-  });
+    },
+  );
+
+  it.runIf(HAS_JDK)(
+    'the Java KeyStore API loads v1 and v2 files (Unicode passwords) and recovers keys equal to ours',
+    () => {
+      const jobs = ['v2.jks', 'v1.jks'].map((f) => [
+        'JKS',
+        tmp.path(f),
+        hexPassword(storePassword),
+        `ec=${hexPassword(keyPasswords.ec)}`,
+      ]);
+      const result = javaRead(jobs);
+      for (const f of ['v2.jks', 'v1.jks']) {
+        const entries = result.get(tmp.path(f))!;
+        expect(entries).toEqual([
+          { kind: 'KEY', alias: 'ec', chainLength: 1, sha256: sha256(ec.pkcs8), algorithm: 'EC' },
+          {
+            kind: 'KEY',
+            alias: 'server',
+            chainLength: 2,
+            sha256: sha256(leaf.pkcs8),
+            algorithm: 'RSA',
+          },
+          { kind: 'CERT', alias: 'trustedca', sha256: sha256(ca.cert) },
+          { kind: 'CERT', alias: unicodeAlias.toLowerCase(), sha256: sha256(ec.cert) },
+        ]);
+      }
+    },
+  );
 
   it('round-trips through our reader, keeping dates, keys and chains', () => {
     for (const f of ['v2.jks', 'v1.jks']) {

@@ -17,6 +17,9 @@ import { decryptPkcs8, encryptPkcs8 } from '../../src/keystore/pbe/encrypted_pkc
 import { berToDer } from '../../src/keystore/pbe/asn1.js';
 import { iterateHash } from '../../src/keystore/pbe/iterated_hash.js';
 import { isSepmError } from '../../src/errors.js';
+import { requireTool } from '../helpers/tools.js';
+
+const HAS_OPENSSL = requireTool('openssl', import.meta.url);
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const unhex = (h: string) => new Uint8Array(Buffer.from(h.replace(/\s+/g, ''), 'hex'));
@@ -72,7 +75,7 @@ describe('RC2 (RFC 2268 §5 test vectors)', () => {
     }
   });
 
-  it('matches OpenSSL (legacy provider) RC2-40-CBC and RC2-CBC', () => {
+  it.runIf(HAS_OPENSSL)('matches OpenSSL (legacy provider) RC2-40-CBC and RC2-CBC', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rc2-'));
     try {
       const data = new Uint8Array(37).map((_, i) => i * 13 + 1);
@@ -110,42 +113,45 @@ describe('PKCS#12 KDF (RFC 7292 appendix B)', () => {
     expect(hex(out)).toBe('8aaae6297b6cb04642ab5b077851284eb7128f1a2a7fbca3');
   });
 
-  it('matches `openssl kdf PKCS12KDF` for several hashes, IDs, lengths and iteration counts', () => {
-    const cases: [string, 'sha1' | 'sha256' | 'sha512', number, number, string, string][] = [
-      ['SHA1', 'sha1', 3, 20, '', '0102'],
-      ['SHA1', 'sha1', 2, 8, 'pässwörd€😀', 'aabbccddeeff0011'],
-      ['SHA256', 'sha256', 3, 32, 'changeit', '00112233445566778899aabbccddeeff00112233'],
-      ['SHA1', 'sha1', 1, 70, 'a-longer-password-that-spans-more-than-one-64-byte-block!!', '01'],
-      ['SHA512', 'sha512', 1, 100, 'x', '0203040506070809'],
-    ];
-    for (const [dgst, h, id, n, pw, salt] of cases) {
-      for (const iter of [1, 1000]) {
-        const bmp = bmpPassword(pw);
-        const ours = hex(pkcs12Kdf(h, bmp, unhex(salt), iter, id as 1 | 2 | 3, n));
-        const theirs = execFileSync('openssl', [
-          'kdf',
-          '-keylen',
-          String(n),
-          '-kdfopt',
-          `digest:${dgst}`,
-          '-kdfopt',
-          `hexpass:${hex(bmp)}`,
-          '-kdfopt',
-          `hexsalt:${salt}`,
-          '-kdfopt',
-          `iter:${iter}`,
-          '-kdfopt',
-          `id:${id}`,
-          'PKCS12KDF',
-        ])
-          .toString()
-          .trim()
-          .replace(/:/g, '')
-          .toLowerCase();
-        expect(ours).toBe(theirs);
+  it.runIf(HAS_OPENSSL)(
+    'matches `openssl kdf PKCS12KDF` for several hashes, IDs, lengths and iteration counts',
+    () => {
+      const cases: [string, 'sha1' | 'sha256' | 'sha512', number, number, string, string][] = [
+        ['SHA1', 'sha1', 3, 20, '', '0102'],
+        ['SHA1', 'sha1', 2, 8, 'pässwörd€😀', 'aabbccddeeff0011'],
+        ['SHA256', 'sha256', 3, 32, 'changeit', '00112233445566778899aabbccddeeff00112233'],
+        ['SHA1', 'sha1', 1, 70, 'a-longer-password-that-spans-more-than-one-64-byte-block!!', '01'],
+        ['SHA512', 'sha512', 1, 100, 'x', '0203040506070809'],
+      ];
+      for (const [dgst, h, id, n, pw, salt] of cases) {
+        for (const iter of [1, 1000]) {
+          const bmp = bmpPassword(pw);
+          const ours = hex(pkcs12Kdf(h, bmp, unhex(salt), iter, id as 1 | 2 | 3, n));
+          const theirs = execFileSync('openssl', [
+            'kdf',
+            '-keylen',
+            String(n),
+            '-kdfopt',
+            `digest:${dgst}`,
+            '-kdfopt',
+            `hexpass:${hex(bmp)}`,
+            '-kdfopt',
+            `hexsalt:${salt}`,
+            '-kdfopt',
+            `iter:${iter}`,
+            '-kdfopt',
+            `id:${id}`,
+            'PKCS12KDF',
+          ])
+            .toString()
+            .trim()
+            .replace(/:/g, '')
+            .toLowerCase();
+          expect(ours).toBe(theirs);
+        }
       }
-    }
-  });
+    },
+  );
 });
 
 describe('BER to DER', () => {
@@ -193,7 +199,7 @@ describe('encrypted PKCS#8', () => {
     ],
   ];
   for (const [name, args] of opensslCases) {
-    it(`decrypts openssl pkcs8 ${name}`, () => {
+    it.runIf(HAS_OPENSSL)(`decrypts openssl pkcs8 ${name}`, () => {
       const out = join(dir, `${name.replace(/\W+/g, '_')}.der`);
       for (const pw of ['changeit', 'pässwörd€']) {
         execFileSync('openssl', [
@@ -225,49 +231,52 @@ describe('encrypted PKCS#8', () => {
     });
   }
 
-  it('encryptPkcs8 output is read by node:crypto and openssl, with keytool-like parameters', () => {
-    const epki = encryptPkcs8(pkcs8, 'pässwörd€');
-    const key = createPrivateKey({
-      key: Buffer.from(epki),
-      format: 'der',
-      type: 'pkcs8',
-      passphrase: 'pässwörd€',
-    });
-    expect(hex(createPublicKey(key).export({ format: 'der', type: 'spki' }))).toBe(
-      hex(createPublicKey(privateKey).export({ format: 'der', type: 'spki' })),
-    );
-    writeFileSync(join(dir, 'ours.der'), epki);
-    const text = execFileSync('openssl', [
-      'asn1parse',
-      '-inform',
-      'DER',
-      '-in',
-      join(dir, 'ours.der'),
-    ]).toString();
-    expect(text).toContain('PBES2');
-    expect(text).toContain('hmacWithSHA256');
-    expect(text).toContain('aes-256-cbc');
-    expect(text).toMatch(/INTEGER\s+:2710/); // 10,000 iterations
-    const plain = execFileSync('openssl', [
-      'pkcs8',
-      '-inform',
-      'DER',
-      '-outform',
-      'DER',
-      '-in',
-      join(dir, 'ours.der'),
-      '-passin',
-      'pass:pässwörd€',
-    ]);
-    // openssl writes the key back in its traditional (SEC1) form: compare the public halves.
-    const back = createPrivateKey({ key: plain, format: 'der', type: 'sec1' });
-    expect(hex(createPublicKey(back).export({ format: 'der', type: 'spki' }))).toBe(
-      hex(createPublicKey(privateKey).export({ format: 'der', type: 'spki' })),
-    );
-    expect(hex(decryptPkcs8(epki, 'pässwörd€', { maxIterations: 10_000 }))).toBe(hex(pkcs8));
-  });
+  it.runIf(HAS_OPENSSL)(
+    'encryptPkcs8 output is read by node:crypto and openssl, with keytool-like parameters',
+    () => {
+      const epki = encryptPkcs8(pkcs8, 'pässwörd€');
+      const key = createPrivateKey({
+        key: Buffer.from(epki),
+        format: 'der',
+        type: 'pkcs8',
+        passphrase: 'pässwörd€',
+      });
+      expect(hex(createPublicKey(key).export({ format: 'der', type: 'spki' }))).toBe(
+        hex(createPublicKey(privateKey).export({ format: 'der', type: 'spki' })),
+      );
+      writeFileSync(join(dir, 'ours.der'), epki);
+      const text = execFileSync('openssl', [
+        'asn1parse',
+        '-inform',
+        'DER',
+        '-in',
+        join(dir, 'ours.der'),
+      ]).toString();
+      expect(text).toContain('PBES2');
+      expect(text).toContain('hmacWithSHA256');
+      expect(text).toContain('aes-256-cbc');
+      expect(text).toMatch(/INTEGER\s+:2710/); // 10,000 iterations
+      const plain = execFileSync('openssl', [
+        'pkcs8',
+        '-inform',
+        'DER',
+        '-outform',
+        'DER',
+        '-in',
+        join(dir, 'ours.der'),
+        '-passin',
+        'pass:pässwörd€',
+      ]);
+      // openssl writes the key back in its traditional (SEC1) form: compare the public halves.
+      const back = createPrivateKey({ key: plain, format: 'der', type: 'sec1' });
+      expect(hex(createPublicKey(back).export({ format: 'der', type: 'spki' }))).toBe(
+        hex(createPublicKey(privateKey).export({ format: 'der', type: 'spki' })),
+      );
+      expect(hex(decryptPkcs8(epki, 'pässwörd€', { maxIterations: 10_000 }))).toBe(hex(pkcs8));
+    },
+  );
 
-  it('the empty password works both ways', () => {
+  it.runIf(HAS_OPENSSL)('the empty password works both ways', () => {
     const epki = encryptPkcs8(pkcs8, '', { iterations: 1000 });
     expect(hex(decryptPkcs8(epki, '', { maxIterations: 1000 }))).toBe(hex(pkcs8));
     writeFileSync(join(dir, 'empty.der'), epki);

@@ -6,6 +6,9 @@ import type { PrivateKeyEntry } from '../../src/keystore/model.js';
 import { readPem, writePem } from '../../src/keystore/pem.js';
 import { pemBlocks, toPem } from '../../src/keystore/pem_codec.js';
 import { TempDir, certPem, makeIdentity, openssl, type TestIdentity } from './tools.js';
+import { requireTool } from '../helpers/tools.js';
+
+const HAS_OPENSSL = requireTool('openssl', import.meta.url);
 
 /** The PKCS#8 Node exports for a key in any form: a canonical form to compare keys. */
 const canonical = (pem: string, passphrase?: string): Buffer =>
@@ -18,7 +21,7 @@ const keyOf = (e: unknown): Buffer =>
     type: 'pkcs8',
   }).export({ type: 'pkcs8', format: 'der' });
 
-describe('PEM files made by openssl', () => {
+describe.runIf(HAS_OPENSSL)('PEM files made by openssl', () => {
   const tmp = new TempDir();
   beforeAll(() => {
     openssl(

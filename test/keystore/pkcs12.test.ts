@@ -35,6 +35,11 @@ import type {
   TrustedCertificateEntry,
 } from '../../src/keystore/model.js';
 import { OPENSSL_EC_KEY, javaRead, makeOpensslChain, sha256 } from './tools.js';
+import { requireTool } from '../helpers/tools.js';
+
+const HAS_OPENSSL = requireTool('openssl', import.meta.url);
+
+const HAS_JDK = requireTool('jdk', import.meta.url);
 
 let dir: string;
 const sh = (cmd: string) =>
@@ -72,6 +77,7 @@ let full: Keystore; // RSA key with a 3-certificate chain, a trusted certificate
 let small: Keystore; // one EC key with a self-signed certificate
 
 beforeAll(() => {
+  if (!HAS_OPENSSL) return;
   dir = mkdtempSync(join(tmpdir(), 'p12-write-'));
   makeOpensslChain(
     dir,
@@ -136,7 +142,9 @@ beforeAll(() => {
     ],
   };
 }, 120_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 function keytoolList(
   path: string,
@@ -154,49 +162,54 @@ function keytoolList(
   return out.sort((a, b) => a.alias.localeCompare(b.alias));
 }
 
-describe('writePkcs12', () => {
+describe.runIf(HAS_OPENSSL)('writePkcs12', () => {
   for (const profile of ['modern', 'legacy'] as const) {
-    it(`${profile}: openssl pkcs12 -info accepts it and recovers the key; keytool lists the right entries`, () => {
-      const bytes = writePkcs12(full, 'changeit', { profile });
-      const path = join(dir, `ours-${profile}.p12`);
-      writeFileSync(path, bytes);
-      const legacy = profile === 'legacy' ? '-legacy' : '';
-      const info = sh(
-        `openssl pkcs12 -info -nokeys ${legacy} -in '${path}' -passin pass:changeit 2>&1`,
-      );
-      expect(info.status, info.stdout).toBe(0);
-      if (profile === 'modern') {
-        expect(info.stdout).toContain('MAC: sha256, Iteration 10000');
-        expect(info.stdout).toContain(
-          'PBES2, PBKDF2, AES-256-CBC, Iteration 10000, PRF hmacWithSHA256',
+    it.runIf(HAS_JDK)(
+      `${profile}: openssl pkcs12 -info accepts it and recovers the key; keytool lists the right entries`,
+      () => {
+        const bytes = writePkcs12(full, 'changeit', { profile });
+        const path = join(dir, `ours-${profile}.p12`);
+        writeFileSync(path, bytes);
+        const legacy = profile === 'legacy' ? '-legacy' : '';
+        const info = sh(
+          `openssl pkcs12 -info -nokeys ${legacy} -in '${path}' -passin pass:changeit 2>&1`,
         );
-      } else {
-        expect(info.stdout).toContain('MAC: sha1, Iteration 10000');
-        expect(info.stdout).toContain('pbeWithSHA1And3-KeyTripleDES-CBC, Iteration 10000');
-      }
-      expect(info.stdout).toContain('friendlyName: server');
-      // The private key openssl decrypts is ours.
-      const keyPem = sh(
-        `openssl pkcs12 -nocerts -nodes ${legacy} -in '${path}' -passin pass:changeit`,
-      );
-      expect(keyPem.status).toBe(0);
-      expect(
-        spkiOfKey(
-          new Uint8Array(createPrivateKey(keyPem.stdout).export({ format: 'der', type: 'pkcs8' })),
-        ),
-      ).toBe(spkiOfCert(derOf('leaf.pem')));
-      // Wrong password: openssl refuses.
-      expect(
-        sh(`openssl pkcs12 -info -nokeys ${legacy} -in '${path}' -passin pass:wrong`).status,
-      ).not.toBe(0);
-      expect(keytoolList(path, 'changeit')).toEqual([
-        { alias: 'aes', type: 'SecretKeyEntry' },
-        { alias: 'other ca', type: 'trustedCertEntry' },
-        { alias: 'server', type: 'PrivateKeyEntry', chain: 3 },
-      ]);
-    });
+        expect(info.status, info.stdout).toBe(0);
+        if (profile === 'modern') {
+          expect(info.stdout).toContain('MAC: sha256, Iteration 10000');
+          expect(info.stdout).toContain(
+            'PBES2, PBKDF2, AES-256-CBC, Iteration 10000, PRF hmacWithSHA256',
+          );
+        } else {
+          expect(info.stdout).toContain('MAC: sha1, Iteration 10000');
+          expect(info.stdout).toContain('pbeWithSHA1And3-KeyTripleDES-CBC, Iteration 10000');
+        }
+        expect(info.stdout).toContain('friendlyName: server');
+        // The private key openssl decrypts is ours.
+        const keyPem = sh(
+          `openssl pkcs12 -nocerts -nodes ${legacy} -in '${path}' -passin pass:changeit`,
+        );
+        expect(keyPem.status).toBe(0);
+        expect(
+          spkiOfKey(
+            new Uint8Array(
+              createPrivateKey(keyPem.stdout).export({ format: 'der', type: 'pkcs8' }),
+            ),
+          ),
+        ).toBe(spkiOfCert(derOf('leaf.pem')));
+        // Wrong password: openssl refuses.
+        expect(
+          sh(`openssl pkcs12 -info -nokeys ${legacy} -in '${path}' -passin pass:wrong`).status,
+        ).not.toBe(0);
+        expect(keytoolList(path, 'changeit')).toEqual([
+          { alias: 'aes', type: 'SecretKeyEntry' },
+          { alias: 'other ca', type: 'trustedCertEntry' },
+          { alias: 'server', type: 'PrivateKeyEntry', chain: 3 },
+        ]);
+      },
+    );
 
-    it(`${profile}: round-trips through readPkcs12`, () => {
+    it.runIf(HAS_JDK)(`${profile}: round-trips through readPkcs12`, () => {
       const back = readPkcs12(writePkcs12(full, 'pässwörd€😀', { profile }), 'pässwörd€😀');
       expect(back.format).toBe('pkcs12');
       // File order is keytool's layout: key safe (keys, secret keys), then the certificate safe.
@@ -222,7 +235,7 @@ describe('writePkcs12', () => {
     });
   }
 
-  it('keytool reads a file with an empty password', () => {
+  it.runIf(HAS_JDK)('keytool reads a file with an empty password', () => {
     const path = join(dir, 'ours-empty.p12');
     writeFileSync(path, writePkcs12(small, ''));
     expect(readPkcs12(readFileSync(path), '').entries).toHaveLength(1);
@@ -254,7 +267,7 @@ describe('writePkcs12', () => {
   });
 });
 
-describe('readPkcs12 integrity and limits', () => {
+describe.runIf(HAS_OPENSSL)('readPkcs12 integrity and limits', () => {
   it('every single-byte change to a small file gives a SepmError, never a key', () => {
     const bytes = writePkcs12(small, 'changeit', { iterations: 1000 });
     expect(readPkcs12(bytes, 'changeit').entries).toHaveLength(1);
@@ -483,22 +496,25 @@ function toBer(der: Uint8Array, deep: boolean): Uint8Array {
   }
 }
 
-describe('BER input', () => {
-  it('reads a keytool-style file re-encoded with indefinite lengths and constructed OCTET STRINGs', () => {
-    const der = writePkcs12(full, 'changeit');
-    const ber = toBer(der, false);
-    expect(ber.length).toBeGreaterThan(der.length);
-    expect(ber[1]).toBe(0x80);
-    const ks = readPkcs12(ber, 'changeit');
-    expect(ks.entries.map((e) => e.kind)).toEqual([
-      'privateKey',
-      'secretKey',
-      'trustedCertificate',
-    ]);
-    // openssl reads the same BER file (the MAC covers the joined segments).
-    writeFileSync(join(dir, 'ber.p12'), ber);
-    expect(sh(`openssl pkcs12 -info -nokeys -in ber.p12 -passin pass:changeit`).status).toBe(0);
-  });
+describe.runIf(HAS_OPENSSL)('BER input', () => {
+  it.runIf(HAS_JDK)(
+    'reads a keytool-style file re-encoded with indefinite lengths and constructed OCTET STRINGs',
+    () => {
+      const der = writePkcs12(full, 'changeit');
+      const ber = toBer(der, false);
+      expect(ber.length).toBeGreaterThan(der.length);
+      expect(ber[1]).toBe(0x80);
+      const ks = readPkcs12(ber, 'changeit');
+      expect(ks.entries.map((e) => e.kind)).toEqual([
+        'privateKey',
+        'secretKey',
+        'trustedCertificate',
+      ]);
+      // openssl reads the same BER file (the MAC covers the joined segments).
+      writeFileSync(join(dir, 'ber.p12'), ber);
+      expect(sh(`openssl pkcs12 -info -nokeys -in ber.p12 -passin pass:changeit`).status).toBe(0);
+    },
+  );
 
   it('reads BER inside the safes of a MAC-less file', () => {
     openssl(
@@ -527,7 +543,7 @@ describe('BER input', () => {
   });
 });
 
-describe('passwords', () => {
+describe.runIf(HAS_OPENSSL)('passwords', () => {
   it("the empty password: a MAC keyed with zero bytes (Java's retry) is accepted too", () => {
     const bytes = writePkcs12(small, '', { iterations: 1000 });
     const pfx = AsnConvert.parse(bytes, PFX);
@@ -613,7 +629,7 @@ describe('passwords', () => {
   });
 });
 
-describe('pairing keys with certificates', () => {
+describe.runIf(HAS_OPENSSL)('pairing keys with certificates', () => {
   const info = (pem: string, extra: Partial<CertInfo> = {}): CertInfo => ({
     der: derOf(pem),
     x509: new X509Certificate(readFileSync(join(dir, pem))),
@@ -641,7 +657,7 @@ describe('pairing keys with certificates', () => {
   });
 });
 
-describe('scale', () => {
+describe.runIf(HAS_OPENSSL)('scale', () => {
   const plainFile = (n: number) => {
     const keyBag = new SafeBag({
       bagId: '1.2.840.113549.1.12.10.1.1',
@@ -694,7 +710,7 @@ describe('scale', () => {
   }, 120_000);
 });
 
-describe('hostile input (property-based)', () => {
+describe.runIf(HAS_OPENSSL)('hostile input (property-based)', () => {
   it('random edits of a MAC-less file: a keystore or a SepmError, never another exception', () => {
     openssl(
       'pkcs12',
@@ -756,31 +772,35 @@ describe('hostile input (property-based)', () => {
   });
 });
 
-describe('the Java KeyStore API reads what we write', () => {
-  it('modern and legacy: the same key, chain, trusted certificate and secret key', () => {
-    const files = (['modern', 'legacy'] as const).map((profile) => {
-      const path = join(dir, `java-${profile}.p12`);
-      writeFileSync(path, writePkcs12(full, 'changeit', { profile }));
-      return path;
-    });
-    const seen = javaRead(files.map((f) => ['PKCS12', f, 'changeit']));
-    const [key, trusted, secret] = full.entries as [
-      PrivateKeyEntry,
-      TrustedCertificateEntry,
-      SecretKeyEntry,
-    ];
-    for (const f of files) {
-      expect(seen.get(f)).toEqual([
-        { kind: 'SECRET', alias: 'aes', sha256: sha256(secret.key), algorithm: 'AES' },
-        { kind: 'CERT', alias: 'other ca', sha256: sha256(trusted.certificate) },
-        {
-          kind: 'KEY',
-          alias: 'server',
-          chainLength: 3,
-          sha256: sha256(key.pkcs8),
-          algorithm: 'RSA',
-        },
-      ]);
-    }
-  }, 120_000);
+describe.runIf(HAS_OPENSSL)('the Java KeyStore API reads what we write', () => {
+  it.runIf(HAS_JDK)(
+    'modern and legacy: the same key, chain, trusted certificate and secret key',
+    () => {
+      const files = (['modern', 'legacy'] as const).map((profile) => {
+        const path = join(dir, `java-${profile}.p12`);
+        writeFileSync(path, writePkcs12(full, 'changeit', { profile }));
+        return path;
+      });
+      const seen = javaRead(files.map((f) => ['PKCS12', f, 'changeit']));
+      const [key, trusted, secret] = full.entries as [
+        PrivateKeyEntry,
+        TrustedCertificateEntry,
+        SecretKeyEntry,
+      ];
+      for (const f of files) {
+        expect(seen.get(f)).toEqual([
+          { kind: 'SECRET', alias: 'aes', sha256: sha256(secret.key), algorithm: 'AES' },
+          { kind: 'CERT', alias: 'other ca', sha256: sha256(trusted.certificate) },
+          {
+            kind: 'KEY',
+            alias: 'server',
+            chainLength: 3,
+            sha256: sha256(key.pkcs8),
+            algorithm: 'RSA',
+          },
+        ]);
+      }
+    },
+    120_000,
+  );
 });

@@ -12,6 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPkcs12 } from '../../src/keystore/pkcs12/index.js';
 import type { Keystore, PrivateKeyEntry } from '../../src/keystore/model.js';
 import { makeOpensslChain } from './tools.js';
+import { requireTool } from '../helpers/tools.js';
+
+const HAS_OPENSSL = requireTool('openssl', import.meta.url);
+
+const HAS_JDK = requireTool('jdk', import.meta.url);
 
 let dir: string;
 const run = (cmd: string, args: string[]) =>
@@ -46,6 +51,7 @@ function summary(ks: Keystore): string[] {
 }
 
 beforeAll(() => {
+  if (!HAS_OPENSSL) return;
   dir = mkdtempSync(join(tmpdir(), 'p12-interop-'));
   // A 3-certificate chain of EC P-256 keys (root, intermediate, leaf) and an RSA identity.
   makeOpensslChain(
@@ -70,9 +76,11 @@ beforeAll(() => {
     '/CN=Test OpenSSL RSA',
   );
 }, 120_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
-describe('files written by openssl pkcs12 -export', () => {
+describe.runIf(HAS_OPENSSL)('files written by openssl pkcs12 -export', () => {
   const exportRsa = (out: string, ...extra: string[]) =>
     openssl(
       'pkcs12',
@@ -240,80 +248,88 @@ describe('files written by openssl pkcs12 -export', () => {
   });
 });
 
-describe('files written by keytool (JDK 17)', () => {
-  it('-storetype PKCS12 defaults: private key entry and a trusted certificate entry', () => {
-    keytool(
-      '-genkeypair',
-      '-keystore',
-      'keytool.p12',
-      '-storetype',
-      'PKCS12',
-      '-storepass',
-      'changeit',
-      '-alias',
-      'MyKey',
-      '-keyalg',
-      'RSA',
-      '-keysize',
-      '2048',
-      '-sigalg',
-      'SHA256withRSA',
-      '-dname',
-      'CN=Test P12',
-      '-validity',
-      '30',
-    );
-    keytool(
-      '-importcert',
-      '-noprompt',
-      '-keystore',
-      'keytool.p12',
-      '-storetype',
-      'PKCS12',
-      '-storepass',
-      'changeit',
-      '-alias',
-      'trustedca',
-      '-file',
-      'root.pem',
-    );
-    const ks = readPkcs12(file('keytool.p12'), 'changeit');
-    expect(summary(ks)).toEqual(['privateKey:mykey:1', 'trustedCertificate:trustedca']);
-    expectKeysMatchCerts(ks);
-    const key = keys(ks)[0]!;
-    // keytool's localKeyId is "Time <ms>": the entry date comes from it.
-    expect(Math.abs(key.date!.getTime() - Date.now())).toBeLessThan(120_000);
-    const trusted = ks.entries[1]!;
-    expect(trusted.kind === 'trustedCertificate' && trusted.certificate).toEqual(
-      pemToDer('root.pem'),
-    );
-    expect(() => readPkcs12(file('keytool.p12'), 'changeix')).toThrow(
-      expect.objectContaining({ code: 'ERR_KEYSTORE_INTEGRITY' }),
-    );
-  });
+describe.runIf(HAS_OPENSSL)('files written by keytool (JDK 17)', () => {
+  it.runIf(HAS_JDK)(
+    '-storetype PKCS12 defaults: private key entry and a trusted certificate entry',
+    () => {
+      keytool(
+        '-genkeypair',
+        '-keystore',
+        'keytool.p12',
+        '-storetype',
+        'PKCS12',
+        '-storepass',
+        'changeit',
+        '-alias',
+        'MyKey',
+        '-keyalg',
+        'RSA',
+        '-keysize',
+        '2048',
+        '-sigalg',
+        'SHA256withRSA',
+        '-dname',
+        'CN=Test P12',
+        '-validity',
+        '30',
+      );
+      keytool(
+        '-importcert',
+        '-noprompt',
+        '-keystore',
+        'keytool.p12',
+        '-storetype',
+        'PKCS12',
+        '-storepass',
+        'changeit',
+        '-alias',
+        'trustedca',
+        '-file',
+        'root.pem',
+      );
+      const ks = readPkcs12(file('keytool.p12'), 'changeit');
+      expect(summary(ks)).toEqual(['privateKey:mykey:1', 'trustedCertificate:trustedca']);
+      expectKeysMatchCerts(ks);
+      const key = keys(ks)[0]!;
+      // keytool's localKeyId is "Time <ms>": the entry date comes from it.
+      expect(Math.abs(key.date!.getTime() - Date.now())).toBeLessThan(120_000);
+      const trusted = ks.entries[1]!;
+      expect(trusted.kind === 'trustedCertificate' && trusted.certificate).toEqual(
+        pemToDer('root.pem'),
+      );
+      expect(() => readPkcs12(file('keytool.p12'), 'changeix')).toThrow(
+        expect.objectContaining({ code: 'ERR_KEYSTORE_INTEGRITY' }),
+      );
+    },
+  );
 
-  it('-J-Dkeystore.pkcs12.legacy (3DES keys, RC2-40 certificates, SHA-1 MAC at 100,000)', () => {
-    keytool(
-      '-J-Dkeystore.pkcs12.legacy',
-      '-importkeystore',
-      '-srckeystore',
-      'keytool.p12',
-      '-srcstorepass',
-      'changeit',
-      '-destkeystore',
-      'keytool-legacy.p12',
-      '-deststoretype',
-      'PKCS12',
-      '-deststorepass',
-      'changeit',
-    );
-    const ks = readPkcs12(file('keytool-legacy.p12'), 'changeit');
-    expect(summary(ks)).toEqual(['privateKey:mykey:1', 'trustedCertificate:trustedca']);
-    expectKeysMatchCerts(ks);
-    expect(keys(ks)[0]!.pkcs8).toEqual(keys(readPkcs12(file('keytool.p12'), 'changeit'))[0]!.pkcs8);
-  });
+  it.runIf(HAS_JDK)(
+    '-J-Dkeystore.pkcs12.legacy (3DES keys, RC2-40 certificates, SHA-1 MAC at 100,000)',
+    () => {
+      keytool(
+        '-J-Dkeystore.pkcs12.legacy',
+        '-importkeystore',
+        '-srckeystore',
+        'keytool.p12',
+        '-srcstorepass',
+        'changeit',
+        '-destkeystore',
+        'keytool-legacy.p12',
+        '-deststoretype',
+        'PKCS12',
+        '-deststorepass',
+        'changeit',
+      );
+      const ks = readPkcs12(file('keytool-legacy.p12'), 'changeit');
+      expect(summary(ks)).toEqual(['privateKey:mykey:1', 'trustedCertificate:trustedca']);
+      expectKeysMatchCerts(ks);
+      expect(keys(ks)[0]!.pkcs8).toEqual(
+        keys(readPkcs12(file('keytool.p12'), 'changeit'))[0]!.pkcs8,
+      );
+    },
+  );
 
-  it('secret keys (-genseckey): Java secret bags', () => {
+  it.runIf(HAS_JDK)('secret keys (-genseckey): Java secret bags', () => {
     keytool(
       '-genseckey',
       '-keystore',
@@ -352,7 +368,7 @@ describe('files written by keytool (JDK 17)', () => {
     ).toEqual(['aes1:AES:32', 'mac1:HmacSHA256:32']);
   });
 
-  it('a passwordless truststore (no MAC, unencrypted certificates)', () => {
+  it.runIf(HAS_JDK)('a passwordless truststore (no MAC, unencrypted certificates)', () => {
     keytool(
       '-J-Dkeystore.pkcs12.certProtectionAlgorithm=NONE',
       '-J-Dkeystore.pkcs12.macAlgorithm=NONE',

@@ -8,6 +8,9 @@ import {
 import type { Keystore, KeystoreEntry, KeystoreFormat } from '../../src/keystore/model.js';
 import { readKeystore, writeKeystore } from '../../src/keystore/read.js';
 import { TempDir, certPem, keytool, makeIdentity, type TestIdentity } from './tools.js';
+import { requireTool } from '../helpers/tools.js';
+
+const HAS_JDK = requireTool('jdk', import.meta.url);
 
 /** What must survive any conversion: keys with chains, trusted certificates (aliases and dates may not). */
 function content(ks: Keystore): string[] {
@@ -71,26 +74,33 @@ describe('readKeystore, writeKeystore and conversions', () => {
     }
   }
 
-  it('turns a PEM bundle of certificates into a JKS truststore that keytool lists', () => {
-    const bundle =
-      'CA bundle\n' + certPem(ca.cert) + '\n# second\n' + certPem(other.cert) + certPem(leaf.cert);
-    const pem = readKeystore(new TextEncoder().encode(bundle), '');
-    expect(pem.entries.map((e) => e.kind)).toEqual([
-      'trustedCertificate',
-      'trustedCertificate',
-      'trustedCertificate',
-    ]);
-    tmp.write('truststore.jks', writeKeystore(pem, 'changeit', 'jks'));
-    const list = keytool(
-      '-list',
-      '-keystore',
-      tmp.path('truststore.jks'),
-      '-storepass',
-      'changeit',
-    );
-    expect(list).toContain('Your keystore contains 3 entries');
-    expect(list.match(/trustedCertEntry/g)).toHaveLength(3);
-  });
+  it.runIf(HAS_JDK)(
+    'turns a PEM bundle of certificates into a JKS truststore that keytool lists',
+    () => {
+      const bundle =
+        'CA bundle\n' +
+        certPem(ca.cert) +
+        '\n# second\n' +
+        certPem(other.cert) +
+        certPem(leaf.cert);
+      const pem = readKeystore(new TextEncoder().encode(bundle), '');
+      expect(pem.entries.map((e) => e.kind)).toEqual([
+        'trustedCertificate',
+        'trustedCertificate',
+        'trustedCertificate',
+      ]);
+      tmp.write('truststore.jks', writeKeystore(pem, 'changeit', 'jks'));
+      const list = keytool(
+        '-list',
+        '-keystore',
+        tmp.path('truststore.jks'),
+        '-storepass',
+        'changeit',
+      );
+      expect(list).toContain('Your keystore contains 3 entries');
+      expect(list.match(/trustedCertEntry/g)).toHaveLength(3);
+    },
+  );
 
   it('refuses unknown formats', () => {
     expect(() => readKeystore(new Uint8Array([1, 2, 3, 4, 5]), 'x')).toThrow(

@@ -3,34 +3,24 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { X509Certificate as NodeX509 } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createManager, type Manager } from '../../src/node/manager.js';
 import { createClient } from '../../src/node/client.js';
 import { parseSylink } from '../../src/sylink/index.js';
 import { ALL_ZERO, call, makeSite, type TestSite } from './helpers.js';
+import { requireTool } from '../helpers/tools.js';
+import { launchChromium } from '../helpers/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const HAS_CHROMIUM = requireTool('chromium', import.meta.url);
 
-describe('web console (8443) in headless Chromium', () => {
+describe.runIf(HAS_CHROMIUM)('web console (8443) in headless Chromium', () => {
   let t: TestSite;
   let manager: Manager;
   let port: number;
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (.ci/run installs it)`);
     t = await makeSite('console.test');
     manager = createManager({ site: t.site, ports: ALL_ZERO });
     port = (await manager.listen()).manager.port;
@@ -42,7 +32,7 @@ describe('web console (8443) in headless Chromium', () => {
     } finally {
       client.close();
     }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -25,6 +25,9 @@ import {
   type SignedEndorsement,
 } from '../../src/node/endorsement.js';
 import { testIdentity } from './helpers.js';
+import { requireTool } from '../helpers/tools.js';
+
+const HAS_JDK = requireTool('jdk', import.meta.url);
 
 const run = promisify(execFile);
 const ZERO = { manager: 0, reporting: 0, webServices: 0 };
@@ -132,83 +135,86 @@ describe('certificate change on a single manager: endorsement by the previous ke
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('old-sylink clients verify the new certificate over HTTPS and HTTP; new-sylink clients directly; dropCertificate ends it', async () => {
-    // Client A holds the OLD sylink and has already talked to the manager before the change.
-    const a = recordingClient(withServer(before.sylink, { httpsPort: ports.https }));
-    const aHttp = recordingClient(withServer(before.sylink, { httpPort: ports.http }));
-    try {
-      expect(
-        same((await a.client.heartbeat()).policies[0]!.signer, before.identity.certificate),
-      ).toBe(true);
-      expect((await aHttp.client.heartbeat()).policies[0]!.data).toEqual(new Uint8Array(oldData));
+  it.runIf(HAS_JDK)(
+    'old-sylink clients verify the new certificate over HTTPS and HTTP; new-sylink clients directly; dropCertificate ends it',
+    async () => {
+      // Client A holds the OLD sylink and has already talked to the manager before the change.
+      const a = recordingClient(withServer(before.sylink, { httpsPort: ports.https }));
+      const aHttp = recordingClient(withServer(before.sylink, { httpPort: ports.http }));
+      try {
+        expect(
+          same((await a.client.heartbeat()).policies[0]!.signer, before.identity.certificate),
+        ).toBe(true);
+        expect((await aHttp.client.heartbeat()).policies[0]!.data).toEqual(new Uint8Array(oldData));
 
-      // The change: keytool-made PKCS#12, then a manager restart from disk.
-      const p12 = await keytoolP12(join(dir, 'new.p12'), 'new.sepm.test');
-      const imported = await importCertificate(dir, p12, { password: 'changeit' });
-      expect(imported.previous.equal(before.identity.certificate)).toBe(true);
-      after = await loadSite(dir);
-      expect(after.identity.certificate.subject).toBe('CN=new.sepm.test');
-      expect(after.endorsements.length).toBe(1);
-      const onDisk = parseEndorsements(await readFile(join(dir, ENDORSEMENTS_FILE)));
-      expect(
-        Buffer.from(onDisk[0]!.signature).equals(Buffer.from(after.endorsements[0]!.signature)),
-      ).toBe(true);
-      await start(after, newData);
+        // The change: keytool-made PKCS#12, then a manager restart from disk.
+        const p12 = await keytoolP12(join(dir, 'new.p12'), 'new.sepm.test');
+        const imported = await importCertificate(dir, p12, { password: 'changeit' });
+        expect(imported.previous.equal(before.identity.certificate)).toBe(true);
+        after = await loadSite(dir);
+        expect(after.identity.certificate.subject).toBe('CN=new.sepm.test');
+        expect(after.endorsements.length).toBe(1);
+        const onDisk = parseEndorsements(await readFile(join(dir, ENDORSEMENTS_FILE)));
+        expect(
+          Buffer.from(onDisk[0]!.signature).equals(Buffer.from(after.endorsements[0]!.signature)),
+        ).toBe(true);
+        await start(after, newData);
 
-      // HTTPS: the pin fails on the new certificate, the endorsement makes it trusted, the
-      // request is retried pinned to it, and the index and policy signed by the new key verify.
-      const hb = await a.client.heartbeat();
-      expect(hb.server).toEqual({ address: '127.0.0.1', port: ports.https, protocol: 'https' });
-      expect(same(hb.indexSigner, after.identity.certificate)).toBe(true);
-      expect(same(hb.policies[0]!.signer, after.identity.certificate)).toBe(true);
-      expect(Buffer.from(hb.policies[0]!.data).equals(newData)).toBe(true);
-      expect(a.client.trustedCertificates().map((c) => c.subject)).toEqual([
-        'CN=old.sepm.test',
-        'CN=new.sepm.test',
-      ]);
-      expect(a.changes.length).toBe(1);
-      expect(same(a.changes[0]!.certificate, after.identity.certificate)).toBe(true);
-      expect(same(a.changes[0]!.endorsedBy, before.identity.certificate)).toBe(true);
-      // Once trusted, no more endorsement round: the next heartbeat is plain.
-      await a.client.heartbeat();
-      expect(a.changes.length).toBe(1);
+        // HTTPS: the pin fails on the new certificate, the endorsement makes it trusted, the
+        // request is retried pinned to it, and the index and policy signed by the new key verify.
+        const hb = await a.client.heartbeat();
+        expect(hb.server).toEqual({ address: '127.0.0.1', port: ports.https, protocol: 'https' });
+        expect(same(hb.indexSigner, after.identity.certificate)).toBe(true);
+        expect(same(hb.policies[0]!.signer, after.identity.certificate)).toBe(true);
+        expect(Buffer.from(hb.policies[0]!.data).equals(newData)).toBe(true);
+        expect(a.client.trustedCertificates().map((c) => c.subject)).toEqual([
+          'CN=old.sepm.test',
+          'CN=new.sepm.test',
+        ]);
+        expect(a.changes.length).toBe(1);
+        expect(same(a.changes[0]!.certificate, after.identity.certificate)).toBe(true);
+        expect(same(a.changes[0]!.endorsedBy, before.identity.certificate)).toBe(true);
+        // Once trusted, no more endorsement round: the next heartbeat is plain.
+        await a.client.heartbeat();
+        expect(a.changes.length).toBe(1);
 
-      // HTTP (8014-style entry): the index signature is what fails; same endorsement logic.
-      const hbHttp = await aHttp.client.heartbeat();
-      expect(hbHttp.server.protocol).toBe('http');
-      expect(same(hbHttp.indexSigner, after.identity.certificate)).toBe(true);
-      expect(Buffer.from(hbHttp.policies[0]!.data).equals(newData)).toBe(true);
-      expect(aHttp.changes.map((c) => c.certificate.subject)).toEqual(['CN=new.sepm.test']);
+        // HTTP (8014-style entry): the index signature is what fails; same endorsement logic.
+        const hbHttp = await aHttp.client.heartbeat();
+        expect(hbHttp.server.protocol).toBe('http');
+        expect(same(hbHttp.indexSigner, after.identity.certificate)).toBe(true);
+        expect(Buffer.from(hbHttp.policies[0]!.data).equals(newData)).toBe(true);
+        expect(aHttp.changes.map((c) => c.certificate.subject)).toEqual(['CN=new.sepm.test']);
 
-      // A client with the new sylink works directly, with no trust change.
-      const b = recordingClient(withServer(after.sylink, { httpsPort: ports.https }));
-      const hbB = await b.client.heartbeat();
-      expect(same(hbB.policies[0]!.signer, after.identity.certificate)).toBe(true);
-      expect(b.changes).toEqual([]);
-      b.client.close();
+        // A client with the new sylink works directly, with no trust change.
+        const b = recordingClient(withServer(after.sylink, { httpsPort: ports.https }));
+        const hbB = await b.client.heartbeat();
+        expect(same(hbB.policies[0]!.signer, after.identity.certificate)).toBe(true);
+        expect(b.changes).toEqual([]);
+        b.client.close();
 
-      // dropCertificate: the endorsement goes with the old certificate; after a restart a fresh
-      // old-sylink client is refused, on HTTPS (pin) and on HTTP (index signature).
-      const dropped = await dropCertificate(dir);
-      expect(dropped.endorsements).toEqual([]);
-      expect(parseEndorsements(await readFile(join(dir, ENDORSEMENTS_FILE)))).toEqual([]);
-      await start(await loadSite(dir), newData);
-      const c = recordingClient(withServer(before.sylink, { httpsPort: ports.https }));
-      const e = await errorOf(c.client.heartbeat());
-      expect(e.code).toBe('ERR_MANAGER_UNREACHABLE');
-      expect(e.cause?.code).toBe('ERR_MANAGER_CERTIFICATE_UNTRUSTED');
-      const cHttp = recordingClient(withServer(before.sylink, { httpPort: ports.http }));
-      expect((await errorOf(cHttp.client.heartbeat())).code).toBe('ERR_POLICY_SIGNATURE_INVALID');
-      expect(c.changes).toEqual([]);
-      expect(cHttp.changes).toEqual([]);
-      expect(c.client.trustedCertificates().length).toBe(1);
-      c.client.close();
-      cHttp.client.close();
-    } finally {
-      a.client.close();
-      aHttp.client.close();
-    }
-  });
+        // dropCertificate: the endorsement goes with the old certificate; after a restart a fresh
+        // old-sylink client is refused, on HTTPS (pin) and on HTTP (index signature).
+        const dropped = await dropCertificate(dir);
+        expect(dropped.endorsements).toEqual([]);
+        expect(parseEndorsements(await readFile(join(dir, ENDORSEMENTS_FILE)))).toEqual([]);
+        await start(await loadSite(dir), newData);
+        const c = recordingClient(withServer(before.sylink, { httpsPort: ports.https }));
+        const e = await errorOf(c.client.heartbeat());
+        expect(e.code).toBe('ERR_MANAGER_UNREACHABLE');
+        expect(e.cause?.code).toBe('ERR_MANAGER_CERTIFICATE_UNTRUSTED');
+        const cHttp = recordingClient(withServer(before.sylink, { httpPort: ports.http }));
+        expect((await errorOf(cHttp.client.heartbeat())).code).toBe('ERR_POLICY_SIGNATURE_INVALID');
+        expect(c.changes).toEqual([]);
+        expect(cHttp.changes).toEqual([]);
+        expect(c.client.trustedCertificates().length).toBe(1);
+        c.client.close();
+        cHttp.client.close();
+      } finally {
+        a.client.close();
+        aHttp.client.close();
+      }
+    },
+  );
 
   it('refuses forged endorsements (stranger key, another certificate, another domain, wrong previous, garbage); a genuine one passes', async () => {
     // The manager now runs the new certificate without endorsements (dropped above); a handler
@@ -290,65 +296,72 @@ describe('certificate change on a single manager: endorsement by the previous ke
 });
 
 describe('endorsements on disk and across two changes', () => {
-  it('loadSite names a forged endorsements.json; a client two changes behind follows the chain', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sepm-rotation2-'));
-    let manager: Manager | undefined;
-    try {
-      await createSite(dir, { commonName: 'a.sepm.test' });
-      const a = await loadSite(dir);
-      await importCertificate(dir, await keytoolP12(join(dir, 'b.p12'), 'b.sepm.test'), {
-        password: 'changeit',
-      });
-      const { site: c } = await importCertificate(
-        dir,
-        await keytoolP12(join(dir, 'c.p12'), 'c.sepm.test'),
-        { password: 'changeit' },
-      );
-      // A endorsed B, B endorsed C; both kept while A and B are listed.
-      expect(c.endorsements.length).toBe(2);
-      expect(c.certificates.map((x) => x.subject)).toEqual([
-        'CN=c.sepm.test',
-        'CN=b.sepm.test',
-        'CN=a.sepm.test',
-      ]);
-      manager = createManager({ site: c, ports: { client: 0, clientHttp: 0, ...ZERO } });
-      const addr = await manager.listen();
-      await manager.publishPolicy('P', randomBytes(100));
-      const old = recordingClient(withServer(a.sylink, { httpsPort: addr.client.port }));
+  it.runIf(HAS_JDK)(
+    'loadSite names a forged endorsements.json; a client two changes behind follows the chain',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'sepm-rotation2-'));
+      let manager: Manager | undefined;
       try {
-        expect(same((await old.client.heartbeat()).indexSigner, c.identity.certificate)).toBe(true);
-        expect(old.changes.map((x) => x.certificate.subject)).toEqual(['CN=c.sepm.test']);
+        await createSite(dir, { commonName: 'a.sepm.test' });
+        const a = await loadSite(dir);
+        await importCertificate(dir, await keytoolP12(join(dir, 'b.p12'), 'b.sepm.test'), {
+          password: 'changeit',
+        });
+        const { site: c } = await importCertificate(
+          dir,
+          await keytoolP12(join(dir, 'c.p12'), 'c.sepm.test'),
+          { password: 'changeit' },
+        );
+        // A endorsed B, B endorsed C; both kept while A and B are listed.
+        expect(c.endorsements.length).toBe(2);
+        expect(c.certificates.map((x) => x.subject)).toEqual([
+          'CN=c.sepm.test',
+          'CN=b.sepm.test',
+          'CN=a.sepm.test',
+        ]);
+        manager = createManager({ site: c, ports: { client: 0, clientHttp: 0, ...ZERO } });
+        const addr = await manager.listen();
+        await manager.publishPolicy('P', randomBytes(100));
+        const old = recordingClient(withServer(a.sylink, { httpsPort: addr.client.port }));
+        try {
+          expect(same((await old.client.heartbeat()).indexSigner, c.identity.certificate)).toBe(
+            true,
+          );
+          expect(old.changes.map((x) => x.certificate.subject)).toEqual(['CN=c.sepm.test']);
+        } finally {
+          old.client.close();
+        }
+
+        // Re-importing the current certificate keeps both and adds none.
+        const again = await importCertificate(dir, await readFile(join(dir, 'c.p12')), {
+          password: 'changeit',
+        });
+        expect(again.site.endorsements.length).toBe(2);
+
+        // Dropping only A keeps B's endorsement of C and removes A's of B.
+        const droppedA = await dropCertificate(dir, a.identity.certificate);
+        expect(droppedA.endorsements.length).toBe(1);
+
+        // A forged file (stranger key) is a named problem, not silently served.
+        const stranger = await testIdentity('stranger');
+        await writeFile(
+          join(dir, ENDORSEMENTS_FILE),
+          encodeEndorsements([
+            await createEndorsement(c.identity.certificate, stranger, c.domainId),
+          ]),
+        );
+        const e = (await loadSite(dir).then(
+          () => undefined,
+          (x: unknown) => x,
+        )) as { code: string; problems: string[] };
+        expect(e.code).toBe('ERR_MANAGER_SITE_INVALID');
+        expect(e.problems.join('\n')).toMatch(/endorsements\.json: entry 0/);
       } finally {
-        old.client.close();
+        await manager?.close();
+        await rm(dir, { recursive: true, force: true });
       }
-
-      // Re-importing the current certificate keeps both and adds none.
-      const again = await importCertificate(dir, await readFile(join(dir, 'c.p12')), {
-        password: 'changeit',
-      });
-      expect(again.site.endorsements.length).toBe(2);
-
-      // Dropping only A keeps B's endorsement of C and removes A's of B.
-      const droppedA = await dropCertificate(dir, a.identity.certificate);
-      expect(droppedA.endorsements.length).toBe(1);
-
-      // A forged file (stranger key) is a named problem, not silently served.
-      const stranger = await testIdentity('stranger');
-      await writeFile(
-        join(dir, ENDORSEMENTS_FILE),
-        encodeEndorsements([await createEndorsement(c.identity.certificate, stranger, c.domainId)]),
-      );
-      const e = (await loadSite(dir).then(
-        () => undefined,
-        (x: unknown) => x,
-      )) as { code: string; problems: string[] };
-      expect(e.code).toBe('ERR_MANAGER_SITE_INVALID');
-      expect(e.problems.join('\n')).toMatch(/endorsements\.json: entry 0/);
-    } finally {
-      await manager?.close();
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });
 
 describe('endorsement parsing under hostile input', () => {

@@ -1,13 +1,13 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { Kcs } from '../../src/kcs.js';
 import { createManager, type Manager } from '../../src/node/manager.js';
 import { TLS12_CIPHERS, TLS13_CIPHERS } from '../../src/node/tls_profile.js';
 import { testIdentity } from './helpers.js';
+import { requireTool, toolPath } from '../helpers/tools.js';
 
-const SSLSCAN = ['/usr/bin/sslscan', '/usr/local/bin/sslscan'].find((p) => existsSync(p));
+const HAS_SSLSCAN = requireTool('sslscan', import.meta.url);
 const ALLOWED_CIPHERS = new Set<string>([...TLS13_CIPHERS, ...TLS12_CIPHERS]);
 const ALLOWED_GROUPS = /^(x25519|secp256r1 \(NIST P-256\)|secp384r1 \(NIST P-384\))$/;
 
@@ -17,7 +17,7 @@ function attrs(tag: string): Record<string, string> {
   return out;
 }
 
-describe('sslscan against the client port (.ci/run installs sslscan)', () => {
+describe.runIf(HAS_SSLSCAN)('sslscan against the client port', () => {
   let manager: Manager;
   beforeAll(async () => {
     const identity = await testIdentity();
@@ -30,8 +30,7 @@ describe('sslscan against the client port (.ci/run installs sslscan)', () => {
   afterAll(() => manager.close());
 
   it('finds nothing outside TLS 1.2/1.3, the six ECDHE-AEAD suites and X25519/P-256/P-384', async () => {
-    expect(SSLSCAN, 'sslscan is not installed (apt-get install sslscan)').toBeDefined();
-    const { stdout } = await promisify(execFile)(SSLSCAN!, [
+    const { stdout } = await promisify(execFile)(toolPath('sslscan')!, [
       '--xml=-',
       '--no-colour',
       `127.0.0.1:${manager.addresses.client!.port}`,

@@ -21,6 +21,9 @@ import {
   encodeSignedIndexEnvelope,
   parseSignedIndexEnvelope,
 } from '../../src/node/protocol.js';
+import { requireTool } from '../helpers/tools.js';
+
+const HAS_JDK = requireTool('jdk', import.meta.url);
 
 const run = promisify(execFile);
 
@@ -339,7 +342,7 @@ describe('site -> manager -> client', () => {
   });
 });
 
-describe('certificate change with a keytool-made PKCS#12', () => {
+describe.runIf(HAS_JDK)('certificate change with a keytool-made PKCS#12', () => {
   it('imports it; clients holding the old sylink keep verifying (the updated manager via its endorsement, the old one directly); drop removes the old certificate', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sepm-import-'));
     const managers: Manager[] = [];

@@ -16,6 +16,9 @@ import { signPolicy, verifyPolicy } from '../../src/policy/index.js';
 import { PolicyError } from '../../src/errors.js';
 import fc from 'fast-check';
 import { PROVIDERS, cryptoKeyOf, openssl, privateKeyPem, tempDir } from '../cert/helpers.js';
+import { requireTool } from '../helpers/tools.js';
+
+const HAS_OPENSSL = requireTool('openssl', import.meta.url);
 
 const POLICY = new TextEncoder().encode(
   '<Policy name="Virus and Spyware Protection">\r\n  <Setting a="1"/>\r\n</Policy>\r\n',
@@ -64,26 +67,29 @@ describe.each(PROVIDERS)('signPolicy / verifyPolicy with $name', ({ crypto }) =>
   afterAll(() => tmp.dispose());
 
   describe('raw', () => {
-    it('makes a 256-byte signature that openssl dgst -sha256 -verify accepts', async () => {
-      const sig = await signPolicy(POLICY, oldId);
-      expect(sig.length).toBe(256);
-      const sigPath = tmp.file('raw.sig', sig);
-      const r = openssl(
-        ['dgst', '-sha256', '-verify', 'old.pub', '-signature', sigPath, policyPath],
-        tmp.dir,
-      );
-      expect(r.stdout.trim()).toBe('Verified OK');
-      expect(r.status).toBe(0);
-      // Deterministic (PKCS #1 v1.5), so openssl's own signature is byte-identical.
-      const o = openssl(
-        ['dgst', '-sha256', '-sign', oldKey, '-out', 'openssl-raw.sig', policyPath],
-        tmp.dir,
-      );
-      expect(o.status).toBe(0);
-      expect(new Uint8Array(readFileSync(tmp.file('openssl-raw.sig')))).toEqual(sig);
-    });
+    it.runIf(HAS_OPENSSL)(
+      'makes a 256-byte signature that openssl dgst -sha256 -verify accepts',
+      async () => {
+        const sig = await signPolicy(POLICY, oldId);
+        expect(sig.length).toBe(256);
+        const sigPath = tmp.file('raw.sig', sig);
+        const r = openssl(
+          ['dgst', '-sha256', '-verify', 'old.pub', '-signature', sigPath, policyPath],
+          tmp.dir,
+        );
+        expect(r.stdout.trim()).toBe('Verified OK');
+        expect(r.status).toBe(0);
+        // Deterministic (PKCS #1 v1.5), so openssl's own signature is byte-identical.
+        const o = openssl(
+          ['dgst', '-sha256', '-sign', oldKey, '-out', 'openssl-raw.sig', policyPath],
+          tmp.dir,
+        );
+        expect(o.status).toBe(0);
+        expect(new Uint8Array(readFileSync(tmp.file('openssl-raw.sig')))).toEqual(sig);
+      },
+    );
 
-    it('verifies signatures made by openssl dgst -sha256 -sign', async () => {
+    it.runIf(HAS_OPENSSL)('verifies signatures made by openssl dgst -sha256 -sign', async () => {
       expect(
         openssl(['dgst', '-sha256', '-sign', oldKey, '-out', 'o.sig', policyPath], tmp.dir).status,
       ).toBe(0);
@@ -115,97 +121,106 @@ describe.each(PROVIDERS)('signPolicy / verifyPolicy with $name', ({ crypto }) =>
   });
 
   describe('cms', () => {
-    it('makes a detached SignedData that openssl cms -verify accepts', async () => {
-      const sig = await signPolicy(POLICY, oldId, { format: 'cms' });
-      const sigPath = tmp.file('cms.sig', sig);
-      const r = openssl(
-        [
+    it.runIf(HAS_OPENSSL)(
+      'makes a detached SignedData that openssl cms -verify accepts',
+      async () => {
+        const sig = await signPolicy(POLICY, oldId, { format: 'cms' });
+        const sigPath = tmp.file('cms.sig', sig);
+        const r = openssl(
+          [
+            'cms',
+            '-verify',
+            '-binary',
+            '-inform',
+            'DER',
+            '-in',
+            sigPath,
+            '-content',
+            policyPath,
+            '-CAfile',
+            oldCrt,
+            '-out',
+            'out.bin',
+          ],
+          tmp.dir,
+        );
+        expect(r.stderr.trim()).toBe('CMS Verification successful');
+        expect(r.status).toBe(0);
+        expect(new Uint8Array(readFileSync(tmp.file('out.bin')))).toEqual(POLICY);
+      },
+    );
+
+    it.runIf(HAS_OPENSSL)(
+      'carries contentType, messageDigest and signingTime and the signer certificate',
+      async () => {
+        const now = new Date('2031-02-03T04:05:06Z');
+        const sig = await signPolicy(POLICY, oldId, { format: 'cms', now });
+        const sd = AsnConvert.parse(AsnConvert.parse(sig, ContentInfo).content, SignedData);
+        expect(sd.encapContentInfo.eContent).toBeUndefined();
+        expect(sd.certificates?.length).toBe(1);
+        expect(new Uint8Array(AsnConvert.serialize(sd.certificates![0]!.certificate!))).toEqual(
+          new Uint8Array(oldId.certificate.rawData),
+        );
+        const attrs = sd.signerInfos[0]!.signedAttrs!;
+        expect(attrs.map((a) => a.attrType).sort()).toEqual(
+          [id_contentType, id_messageDigest, id_signingTime].sort(),
+        );
+        const st = attrs.find((a) => a.attrType === id_signingTime)!;
+        expect(AsnConvert.parse(st.attrValues[0]!, Time).getTime().toISOString()).toBe(
+          '2031-02-03T04:05:06.000Z',
+        );
+        const r = await verifyPolicy(POLICY, sig, [oldId.certificate]);
+        expect(r).toEqual({ signer: oldId.certificate, format: 'cms', signingTime: now });
+        const printed = openssl([
           'cms',
-          '-verify',
-          '-binary',
+          '-cmsout',
+          '-print',
           '-inform',
           'DER',
           '-in',
-          sigPath,
-          '-content',
-          policyPath,
-          '-CAfile',
-          oldCrt,
-          '-out',
-          'out.bin',
-        ],
-        tmp.dir,
-      );
-      expect(r.stderr.trim()).toBe('CMS Verification successful');
-      expect(r.status).toBe(0);
-      expect(new Uint8Array(readFileSync(tmp.file('out.bin')))).toEqual(POLICY);
-    });
+          tmp.file('attrs.sig', sig),
+        ]);
+        expect(printed.stdout).toContain('signingTime');
+        expect(printed.stdout).toContain('messageDigest');
+      },
+    );
 
-    it('carries contentType, messageDigest and signingTime and the signer certificate', async () => {
-      const now = new Date('2031-02-03T04:05:06Z');
-      const sig = await signPolicy(POLICY, oldId, { format: 'cms', now });
-      const sd = AsnConvert.parse(AsnConvert.parse(sig, ContentInfo).content, SignedData);
-      expect(sd.encapContentInfo.eContent).toBeUndefined();
-      expect(sd.certificates?.length).toBe(1);
-      expect(new Uint8Array(AsnConvert.serialize(sd.certificates![0]!.certificate!))).toEqual(
-        new Uint8Array(oldId.certificate.rawData),
-      );
-      const attrs = sd.signerInfos[0]!.signedAttrs!;
-      expect(attrs.map((a) => a.attrType).sort()).toEqual(
-        [id_contentType, id_messageDigest, id_signingTime].sort(),
-      );
-      const st = attrs.find((a) => a.attrType === id_signingTime)!;
-      expect(AsnConvert.parse(st.attrValues[0]!, Time).getTime().toISOString()).toBe(
-        '2031-02-03T04:05:06.000Z',
-      );
-      const r = await verifyPolicy(POLICY, sig, [oldId.certificate]);
-      expect(r).toEqual({ signer: oldId.certificate, format: 'cms', signingTime: now });
-      const printed = openssl([
-        'cms',
-        '-cmsout',
-        '-print',
-        '-inform',
-        'DER',
-        '-in',
-        tmp.file('attrs.sig', sig),
-      ]);
-      expect(printed.stdout).toContain('signingTime');
-      expect(printed.stdout).toContain('messageDigest');
-    });
+    it.runIf(HAS_OPENSSL)(
+      'verifies signatures made by openssl cms -sign -binary -outform DER (with its default attributes)',
+      async () => {
+        const r = openssl(
+          [
+            'cms',
+            '-sign',
+            '-binary',
+            '-outform',
+            'DER',
+            '-in',
+            policyPath,
+            '-signer',
+            oldCrt,
+            '-inkey',
+            oldKey,
+            '-out',
+            'o.cms',
+          ],
+          tmp.dir,
+        );
+        expect(r.status).toBe(0);
+        const sig = new Uint8Array(readFileSync(tmp.file('o.cms')));
+        const v = await verifyPolicy(POLICY, sig, [newId.certificate, oldId.certificate]);
+        expect(v.signer).toBe(oldId.certificate);
+        expect(v.format).toBe('cms');
+        expect(v.signingTime).toBeInstanceOf(Date);
+        const data = POLICY.slice();
+        data[0] ^= 1;
+        expect(await codeOf(verifyPolicy(data, sig, [oldId.certificate]))).toBe(
+          'ERR_POLICY_SIGNATURE_INVALID',
+        );
+      },
+    );
 
-    it('verifies signatures made by openssl cms -sign -binary -outform DER (with its default attributes)', async () => {
-      const r = openssl(
-        [
-          'cms',
-          '-sign',
-          '-binary',
-          '-outform',
-          'DER',
-          '-in',
-          policyPath,
-          '-signer',
-          oldCrt,
-          '-inkey',
-          oldKey,
-          '-out',
-          'o.cms',
-        ],
-        tmp.dir,
-      );
-      expect(r.status).toBe(0);
-      const sig = new Uint8Array(readFileSync(tmp.file('o.cms')));
-      const v = await verifyPolicy(POLICY, sig, [newId.certificate, oldId.certificate]);
-      expect(v.signer).toBe(oldId.certificate);
-      expect(v.format).toBe('cms');
-      expect(v.signingTime).toBeInstanceOf(Date);
-      const data = POLICY.slice();
-      data[0] ^= 1;
-      expect(await codeOf(verifyPolicy(data, sig, [oldId.certificate]))).toBe(
-        'ERR_POLICY_SIGNATURE_INVALID',
-      );
-    });
-
-    it.each([
+    it.runIf(HAS_OPENSSL).each([
       ['-noattr (signature over the content itself)', ['-noattr']],
       ['-md sha512', ['-md', 'sha512']],
       ['-md sha384 with the subject key identifier as signer id', ['-md', 'sha384', '-keyid']],
@@ -239,56 +254,59 @@ describe.each(PROVIDERS)('signPolicy / verifyPolicy with $name', ({ crypto }) =>
       );
     });
 
-    it('refuses a CMS whose signer is not trusted, although its certificate is inside', async () => {
-      const ours = await signPolicy(POLICY, stranger, { format: 'cms' });
-      expect(await codeOf(verifyPolicy(POLICY, ours, [oldId.certificate, newId.certificate]))).toBe(
-        'ERR_POLICY_UNTRUSTED_SIGNER',
-      );
-      const r = openssl(
-        [
-          'cms',
-          '-sign',
-          '-binary',
-          '-outform',
-          'DER',
-          '-in',
-          policyPath,
-          '-signer',
-          strangerCrt,
-          '-inkey',
-          'stranger.key',
-          '-out',
-          's.cms',
-        ],
-        tmp.dir,
-      );
-      expect(r.status).toBe(0);
-      const theirs = new Uint8Array(readFileSync(tmp.file('s.cms')));
-      expect(await codeOf(verifyPolicy(POLICY, theirs, [oldId.certificate]))).toBe(
-        'ERR_POLICY_UNTRUSTED_SIGNER',
-      );
-      // openssl itself would accept it if told to trust the embedded certificate; we never do.
-      expect(
-        openssl(
+    it.runIf(HAS_OPENSSL)(
+      'refuses a CMS whose signer is not trusted, although its certificate is inside',
+      async () => {
+        const ours = await signPolicy(POLICY, stranger, { format: 'cms' });
+        expect(
+          await codeOf(verifyPolicy(POLICY, ours, [oldId.certificate, newId.certificate])),
+        ).toBe('ERR_POLICY_UNTRUSTED_SIGNER');
+        const r = openssl(
           [
             'cms',
-            '-verify',
+            '-sign',
             '-binary',
-            '-inform',
+            '-outform',
             'DER',
             '-in',
-            's.cms',
-            '-content',
             policyPath,
-            '-CAfile',
+            '-signer',
             strangerCrt,
+            '-inkey',
+            'stranger.key',
             '-out',
-            '/dev/null',
+            's.cms',
           ],
           tmp.dir,
-        ).status,
-      ).toBe(0);
-    });
+        );
+        expect(r.status).toBe(0);
+        const theirs = new Uint8Array(readFileSync(tmp.file('s.cms')));
+        expect(await codeOf(verifyPolicy(POLICY, theirs, [oldId.certificate]))).toBe(
+          'ERR_POLICY_UNTRUSTED_SIGNER',
+        );
+        // openssl itself would accept it if told to trust the embedded certificate; we never do.
+        expect(
+          openssl(
+            [
+              'cms',
+              '-verify',
+              '-binary',
+              '-inform',
+              'DER',
+              '-in',
+              's.cms',
+              '-content',
+              policyPath,
+              '-CAfile',
+              strangerCrt,
+              '-out',
+              '/dev/null',
+            ],
+            tmp.dir,
+          ).status,
+        ).toBe(0);
+      },
+    );
 
     it('refuses a CMS that names a trusted certificate but was signed by another key', async () => {
       const forged: ServerIdentity = {
@@ -303,49 +321,52 @@ describe.each(PROVIDERS)('signPolicy / verifyPolicy with $name', ({ crypto }) =>
       );
     });
 
-    it('refuses truncated, extended and attached signatures as malformed', async () => {
-      const sig = await signPolicy(POLICY, oldId, { format: 'cms' });
-      expect(
-        await codeOf(verifyPolicy(POLICY, sig.subarray(0, sig.length - 1), [oldId.certificate])),
-      ).toBe('ERR_POLICY_MALFORMED');
-      const longer = new Uint8Array(sig.length + 1);
-      longer.set(sig);
-      expect(await codeOf(verifyPolicy(POLICY, longer, [oldId.certificate]))).toBe(
-        'ERR_POLICY_MALFORMED',
-      );
-      expect(await codeOf(verifyPolicy(POLICY, sig.subarray(0, 40), [oldId.certificate]))).toBe(
-        'ERR_POLICY_MALFORMED',
-      );
-      const r = openssl(
-        [
-          'cms',
-          '-sign',
-          '-binary',
-          '-nodetach',
-          '-outform',
-          'DER',
-          '-in',
-          policyPath,
-          '-signer',
-          oldCrt,
-          '-inkey',
-          oldKey,
-          '-out',
-          'att.cms',
-        ],
-        tmp.dir,
-      );
-      expect(r.status).toBe(0);
-      const attached = new Uint8Array(readFileSync(tmp.file('att.cms')));
-      expect(await codeOf(verifyPolicy(POLICY, attached, [oldId.certificate]))).toBe(
-        'ERR_POLICY_MALFORMED',
-      );
-      expect(
-        await codeOf(
-          verifyPolicy(POLICY, sig, [oldId.certificate], { maxSignatureBytes: sig.length - 1 }),
-        ),
-      ).toBe('ERR_POLICY_MALFORMED');
-    });
+    it.runIf(HAS_OPENSSL)(
+      'refuses truncated, extended and attached signatures as malformed',
+      async () => {
+        const sig = await signPolicy(POLICY, oldId, { format: 'cms' });
+        expect(
+          await codeOf(verifyPolicy(POLICY, sig.subarray(0, sig.length - 1), [oldId.certificate])),
+        ).toBe('ERR_POLICY_MALFORMED');
+        const longer = new Uint8Array(sig.length + 1);
+        longer.set(sig);
+        expect(await codeOf(verifyPolicy(POLICY, longer, [oldId.certificate]))).toBe(
+          'ERR_POLICY_MALFORMED',
+        );
+        expect(await codeOf(verifyPolicy(POLICY, sig.subarray(0, 40), [oldId.certificate]))).toBe(
+          'ERR_POLICY_MALFORMED',
+        );
+        const r = openssl(
+          [
+            'cms',
+            '-sign',
+            '-binary',
+            '-nodetach',
+            '-outform',
+            'DER',
+            '-in',
+            policyPath,
+            '-signer',
+            oldCrt,
+            '-inkey',
+            oldKey,
+            '-out',
+            'att.cms',
+          ],
+          tmp.dir,
+        );
+        expect(r.status).toBe(0);
+        const attached = new Uint8Array(readFileSync(tmp.file('att.cms')));
+        expect(await codeOf(verifyPolicy(POLICY, attached, [oldId.certificate]))).toBe(
+          'ERR_POLICY_MALFORMED',
+        );
+        expect(
+          await codeOf(
+            verifyPolicy(POLICY, sig, [oldId.certificate], { maxSignatureBytes: sig.length - 1 }),
+          ),
+        ).toBe('ERR_POLICY_MALFORMED');
+      },
+    );
   });
 
   it('rotation: old and new trusted; each verifies as itself; dropping the old one refuses its policies', async () => {
@@ -473,66 +494,72 @@ describe('verifyPolicy trust anchors and arguments', () => {
   });
 });
 
-describe('verifyPolicy refuses CMS algorithms other than RSA PKCS #1 v1.5 with SHA-2', () => {
-  const tmp = tempDir();
-  let rsaCert: x509.X509Certificate;
-  beforeAll(() => {
-    tmp.file('policy.xml', POLICY);
-    const mk = (args: string[]) => expect(openssl(args, tmp.dir).status).toBe(0);
-    mk([
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      'rsa.key',
-      '-out',
-      'rsa.crt',
-      '-subj',
-      '/CN=rsa',
-      '-days',
-      '2',
-    ]);
-    mk([
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      'ec.key',
-      '-out',
-      'ec.crt',
-      '-subj',
-      '/CN=ec',
-      '-days',
-      '2',
-    ]);
-    rsaCert = new x509.X509Certificate(readFileSync(tmp.file('rsa.crt'), 'utf8'));
-  });
-  afterAll(() => tmp.dispose());
+describe.runIf(HAS_OPENSSL)(
+  'verifyPolicy refuses CMS algorithms other than RSA PKCS #1 v1.5 with SHA-2',
+  () => {
+    const tmp = tempDir();
+    let rsaCert: x509.X509Certificate;
+    beforeAll(() => {
+      tmp.file('policy.xml', POLICY);
+      const mk = (args: string[]) => expect(openssl(args, tmp.dir).status).toBe(0);
+      mk([
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        'rsa.key',
+        '-out',
+        'rsa.crt',
+        '-subj',
+        '/CN=rsa',
+        '-days',
+        '2',
+      ]);
+      mk([
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        'ec.key',
+        '-out',
+        'ec.crt',
+        '-subj',
+        '/CN=ec',
+        '-days',
+        '2',
+      ]);
+      rsaCert = new x509.X509Certificate(readFileSync(tmp.file('rsa.crt'), 'utf8'));
+    });
+    afterAll(() => tmp.dispose());
 
-  it.each([
-    ['ECDSA', ['-signer', 'ec.crt', '-inkey', 'ec.key']],
-    ['RSASSA-PSS', ['-signer', 'rsa.crt', '-inkey', 'rsa.key', '-keyopt', 'rsa_padding_mode:pss']],
-    ['SHA-1', ['-signer', 'rsa.crt', '-inkey', 'rsa.key', '-md', 'sha1']],
-  ])('%s', async (name, args) => {
-    const out = `${name}.cms`;
-    const r = openssl(
-      ['cms', '-sign', '-binary', '-outform', 'DER', '-in', 'policy.xml', ...args, '-out', out],
-      tmp.dir,
-    );
-    expect(r.status, r.stderr).toBe(0);
-    const sig = new Uint8Array(readFileSync(tmp.file(out)));
-    const ecCert = new x509.X509Certificate(readFileSync(tmp.file('ec.crt'), 'utf8'));
-    expect(await codeOf(verifyPolicy(POLICY, sig, [rsaCert, ecCert]))).toBe(
-      'ERR_POLICY_UNSUPPORTED_ALGORITHM',
-    );
-  });
-});
+    it.each([
+      ['ECDSA', ['-signer', 'ec.crt', '-inkey', 'ec.key']],
+      [
+        'RSASSA-PSS',
+        ['-signer', 'rsa.crt', '-inkey', 'rsa.key', '-keyopt', 'rsa_padding_mode:pss'],
+      ],
+      ['SHA-1', ['-signer', 'rsa.crt', '-inkey', 'rsa.key', '-md', 'sha1']],
+    ])('%s', async (name, args) => {
+      const out = `${name}.cms`;
+      const r = openssl(
+        ['cms', '-sign', '-binary', '-outform', 'DER', '-in', 'policy.xml', ...args, '-out', out],
+        tmp.dir,
+      );
+      expect(r.status, r.stderr).toBe(0);
+      const sig = new Uint8Array(readFileSync(tmp.file(out)));
+      const ecCert = new x509.X509Certificate(readFileSync(tmp.file('ec.crt'), 'utf8'));
+      expect(await codeOf(verifyPolicy(POLICY, sig, [rsaCert, ecCert]))).toBe(
+        'ERR_POLICY_UNSUPPORTED_ALGORITHM',
+      );
+    });
+  },
+);
 
 describe('verifyPolicy on hostile CMS input', () => {
   let id: ServerIdentity;
