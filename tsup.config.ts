@@ -12,4 +12,9 @@ export default defineConfig({
   clean: true,
   target: 'node20',
   platform: 'node',
+  // The package ships src/ (readable sources for review and debugging), so the maps point at it
+  // instead of embedding a second copy of every source (2.1 MB of maps -> 0.5 MB).
+  esbuildOptions(options) {
+    options.sourcesContent = false;
+  },
 });

@@ -9,25 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { expectedLines, tsSnippets } from './helpers/snippets.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const snippets = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+const snippets = tsSnippets(readme);
 const work = mkdtempSync(join(tmpdir(), 'sepm-readme-'));
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-function expectedLines(code: string): RegExp[] {
-  return code
-    .split('\n')
-    .filter((line) => /console\.log\(.*\/\/ /.test(line))
-    .map((line) => line.slice(line.lastIndexOf('// ') + 3).trim())
-    .map((text) => new RegExp(`^${text.split('…').map(escape).join('.*')}$`));
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 describe('README.md', () => {
   it('has the quick-start snippets, each importing the package', () => {

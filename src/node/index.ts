@@ -90,3 +90,10 @@ export {
   type ManagerServicesOptions,
 } from './webservices/context.js';
 export type { ReplicationReport } from './replication/replicator.js';
+export {
+  runDemo,
+  demoLines,
+  type DemoOptions,
+  type DemoSummary,
+  type DemoHeartbeat,
+} from './cli/demo.js';
