@@ -16,6 +16,11 @@ import {
 } from '../../src/keystore/index.js';
 import { pemBlocks } from '../../src/keystore/pem_codec.js';
 import { TempDir, keytool, makeIdentity, openssl, type TestIdentity } from './tools.js';
+import { requireTool } from '../helpers/tools.js';
+
+const HAS_JDK = requireTool('jdk', import.meta.url);
+
+const HAS_OPENSSL = requireTool('openssl', import.meta.url);
 
 let ca: TestIdentity;
 let leaf: TestIdentity;
@@ -269,21 +274,24 @@ describe('interop: openssl and keytool accept the files and keep the alias', () 
   const tmp = new TempDir();
   afterAll(() => tmp.remove());
 
-  it('openssl x509 reads server.crt, openssl rsa checks server.key, and their moduli are equal', () => {
-    const { key, cert } = serverFilesFromKeystore(tomcat);
-    tmp.write('server.key', key);
-    tmp.write('server.crt', cert);
-    openssl('x509', '-in', tmp.path('server.crt'), '-noout');
-    expect(openssl('rsa', '-in', tmp.path('server.key'), '-check', '-noout')).toContain(
-      'RSA key ok',
-    );
-    const certModulus = openssl('x509', '-in', tmp.path('server.crt'), '-noout', '-modulus');
-    const keyModulus = openssl('rsa', '-in', tmp.path('server.key'), '-noout', '-modulus');
-    expect(certModulus).toMatch(/^Modulus=[0-9A-F]{512}\n$/);
-    expect(certModulus).toBe(keyModulus);
-  });
+  it.runIf(HAS_OPENSSL)(
+    'openssl x509 reads server.crt, openssl rsa checks server.key, and their moduli are equal',
+    () => {
+      const { key, cert } = serverFilesFromKeystore(tomcat);
+      tmp.write('server.key', key);
+      tmp.write('server.crt', cert);
+      openssl('x509', '-in', tmp.path('server.crt'), '-noout');
+      expect(openssl('rsa', '-in', tmp.path('server.key'), '-check', '-noout')).toContain(
+        'RSA key ok',
+      );
+      const certModulus = openssl('x509', '-in', tmp.path('server.crt'), '-noout', '-modulus');
+      const keyModulus = openssl('rsa', '-in', tmp.path('server.key'), '-noout', '-modulus');
+      expect(certModulus).toMatch(/^Modulus=[0-9A-F]{512}\n$/);
+      expect(certModulus).toBe(keyModulus);
+    },
+  );
 
-  it('keytool lists tomcat in a JKS that went JKS -> PEM -> JKS', () => {
+  it.runIf(HAS_JDK)('keytool lists tomcat in a JKS that went JKS -> PEM -> JKS', () => {
     const pem = writeKeystore(readJks(writeJks(tomcat, 'changeit'), 'changeit'), '', 'pem');
     tmp.write('back.jks', writeKeystore(readKeystore(pem, ''), 'changeit', 'jks'));
     const list = keytool('-list', '-keystore', tmp.path('back.jks'), '-storepass', 'changeit');
@@ -291,10 +299,13 @@ describe('interop: openssl and keytool accept the files and keep the alias', () 
     expect(list).toMatch(/^rootca, .*trustedCertEntry/m);
   });
 
-  it('reads the friendlyName OpenSSL prints for a PKCS#12 (openssl pkcs12 -nodes)', () => {
-    tmp.write('tomcat.p12', writePkcs12(tomcat, 'pw'));
-    const text = openssl('pkcs12', '-in', tmp.path('tomcat.p12'), '-passin', 'pass:pw', '-nodes');
-    expect(text).toContain('friendlyName: tomcat');
-    expect(aliases(readPem(text))).toEqual(['privateKey:tomcat', 'trustedCertificate:rootca']);
-  });
+  it.runIf(HAS_OPENSSL)(
+    'reads the friendlyName OpenSSL prints for a PKCS#12 (openssl pkcs12 -nodes)',
+    () => {
+      tmp.write('tomcat.p12', writePkcs12(tomcat, 'pw'));
+      const text = openssl('pkcs12', '-in', tmp.path('tomcat.p12'), '-passin', 'pass:pw', '-nodes');
+      expect(text).toContain('friendlyName: tomcat');
+      expect(aliases(readPem(text))).toEqual(['privateKey:tomcat', 'trustedCertificate:rootca']);
+    },
+  );
 });
