@@ -216,83 +216,87 @@ describe('certificate change on a single manager: endorsement by the previous ke
     },
   );
 
-  it('refuses forged endorsements (stranger key, another certificate, another domain, wrong previous, garbage); a genuine one passes', async () => {
-    // The manager now runs the new certificate without endorsements (dropped above); a handler
-    // serves the list under test in front of the defaults.
-    let served: Uint8Array = new Uint8Array();
-    const handler: ManagerHandler = (req, res, next) => {
-      if (req.url !== PATH_ENDORSEMENTS) return next();
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(Buffer.from(served));
-    };
-    await start(await loadSite(dir), newData, handler);
-    const newCert = after.identity.certificate;
-    const stranger = await testIdentity('stranger');
-    const otherDomain = before.domainId === 'AB'.repeat(16) ? 'CD'.repeat(16) : 'AB'.repeat(16);
-    const genuine = await createEndorsement(newCert, before.identity, before.domainId);
-    // Signed by the old key, but claiming another certificate as the previous one.
-    const wrongPrevious: SignedEndorsement = await (async () => {
-      const doc = JSON.parse(new TextDecoder().decode(genuine.statement)) as Record<
-        string,
-        unknown
-      >;
-      doc.previousSha256 = '00'.repeat(32);
-      const statement = new TextEncoder().encode(JSON.stringify(doc));
-      const { signPolicy } = await import('../../src/policy/index.js');
-      return { statement, signature: await signPolicy(statement, before.identity) };
-    })();
-    const forgeries: Record<string, Uint8Array> = {
-      'stranger key': encodeEndorsements([
-        await createEndorsement(newCert, stranger, before.domainId),
-      ]),
-      'another certificate': encodeEndorsements([
-        await createEndorsement(stranger.certificate, before.identity, before.domainId),
-      ]),
-      'another domain': encodeEndorsements([
-        await createEndorsement(newCert, before.identity, otherDomain),
-      ]),
-      'wrong previous': encodeEndorsements([wrongPrevious]),
-      'signature of another statement': encodeEndorsements([
-        { statement: genuine.statement, signature: wrongPrevious.signature },
-      ]),
-      garbage: randomBytes(300),
-      'not base64': new TextEncoder().encode(
-        '{"format":"sepm-crypto.endorsements","version":1,"endorsements":[{"statement":"%%","signature":"%%"}]}',
-      ),
-      'too many entries': encodeEndorsements(Array.from({ length: 17 }, () => genuine)),
-      'too large': new TextEncoder().encode(' '.repeat(70 * 1024)),
-    };
-    for (const [what, body] of Object.entries(forgeries)) {
-      served = body;
-      const https = recordingClient(withServer(before.sylink, { httpsPort: ports.https }));
-      const http = recordingClient(withServer(before.sylink, { httpPort: ports.http }));
-      try {
-        const e = await errorOf(https.client.heartbeat());
-        expect(e.code, what).toBe('ERR_MANAGER_UNREACHABLE');
-        expect(e.cause?.code, what).toBe('ERR_MANAGER_CERTIFICATE_UNTRUSTED');
-        expect((await errorOf(http.client.heartbeat())).code, what).toBe(
-          'ERR_POLICY_SIGNATURE_INVALID',
-        );
-        expect(https.changes, what).toEqual([]);
-        expect(http.changes, what).toEqual([]);
-        expect(https.client.trustedCertificates().length, what).toBe(1);
-        expect(http.client.trustedCertificates().length, what).toBe(1);
-      } finally {
-        https.client.close();
-        http.client.close();
+  // Builds on the certificate change of the test above (a keytool-made PKCS#12).
+  it.runIf(HAS_JDK)(
+    'refuses forged endorsements (stranger key, another certificate, another domain, wrong previous, garbage); a genuine one passes',
+    async () => {
+      // The manager now runs the new certificate without endorsements (dropped above); a handler
+      // serves the list under test in front of the defaults.
+      let served: Uint8Array = new Uint8Array();
+      const handler: ManagerHandler = (req, res, next) => {
+        if (req.url !== PATH_ENDORSEMENTS) return next();
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(Buffer.from(served));
+      };
+      await start(await loadSite(dir), newData, handler);
+      const newCert = after.identity.certificate;
+      const stranger = await testIdentity('stranger');
+      const otherDomain = before.domainId === 'AB'.repeat(16) ? 'CD'.repeat(16) : 'AB'.repeat(16);
+      const genuine = await createEndorsement(newCert, before.identity, before.domainId);
+      // Signed by the old key, but claiming another certificate as the previous one.
+      const wrongPrevious: SignedEndorsement = await (async () => {
+        const doc = JSON.parse(new TextDecoder().decode(genuine.statement)) as Record<
+          string,
+          unknown
+        >;
+        doc.previousSha256 = '00'.repeat(32);
+        const statement = new TextEncoder().encode(JSON.stringify(doc));
+        const { signPolicy } = await import('../../src/policy/index.js');
+        return { statement, signature: await signPolicy(statement, before.identity) };
+      })();
+      const forgeries: Record<string, Uint8Array> = {
+        'stranger key': encodeEndorsements([
+          await createEndorsement(newCert, stranger, before.domainId),
+        ]),
+        'another certificate': encodeEndorsements([
+          await createEndorsement(stranger.certificate, before.identity, before.domainId),
+        ]),
+        'another domain': encodeEndorsements([
+          await createEndorsement(newCert, before.identity, otherDomain),
+        ]),
+        'wrong previous': encodeEndorsements([wrongPrevious]),
+        'signature of another statement': encodeEndorsements([
+          { statement: genuine.statement, signature: wrongPrevious.signature },
+        ]),
+        garbage: randomBytes(300),
+        'not base64': new TextEncoder().encode(
+          '{"format":"sepm-crypto.endorsements","version":1,"endorsements":[{"statement":"%%","signature":"%%"}]}',
+        ),
+        'too many entries': encodeEndorsements(Array.from({ length: 17 }, () => genuine)),
+        'too large': new TextEncoder().encode(' '.repeat(70 * 1024)),
+      };
+      for (const [what, body] of Object.entries(forgeries)) {
+        served = body;
+        const https = recordingClient(withServer(before.sylink, { httpsPort: ports.https }));
+        const http = recordingClient(withServer(before.sylink, { httpPort: ports.http }));
+        try {
+          const e = await errorOf(https.client.heartbeat());
+          expect(e.code, what).toBe('ERR_MANAGER_UNREACHABLE');
+          expect(e.cause?.code, what).toBe('ERR_MANAGER_CERTIFICATE_UNTRUSTED');
+          expect((await errorOf(http.client.heartbeat())).code, what).toBe(
+            'ERR_POLICY_SIGNATURE_INVALID',
+          );
+          expect(https.changes, what).toEqual([]);
+          expect(http.changes, what).toEqual([]);
+          expect(https.client.trustedCertificates().length, what).toBe(1);
+          expect(http.client.trustedCertificates().length, what).toBe(1);
+        } finally {
+          https.client.close();
+          http.client.close();
+        }
       }
-    }
-    // Control: the same handler serving the genuine endorsement is accepted, so the refusals
-    // above are the checks at work, not a broken path.
-    served = encodeEndorsements([genuine]);
-    const ok = recordingClient(withServer(before.sylink, { httpsPort: ports.https }));
-    try {
-      expect(same((await ok.client.heartbeat()).indexSigner, newCert)).toBe(true);
-      expect(ok.changes.length).toBe(1);
-    } finally {
-      ok.client.close();
-    }
-  });
+      // Control: the same handler serving the genuine endorsement is accepted, so the refusals
+      // above are the checks at work, not a broken path.
+      served = encodeEndorsements([genuine]);
+      const ok = recordingClient(withServer(before.sylink, { httpsPort: ports.https }));
+      try {
+        expect(same((await ok.client.heartbeat()).indexSigner, newCert)).toBe(true);
+        expect(ok.changes.length).toBe(1);
+      } finally {
+        ok.client.close();
+      }
+    },
+  );
 });
 
 describe('endorsements on disk and across two changes', () => {
