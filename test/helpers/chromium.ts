@@ -2,9 +2,6 @@
  * Debian's Chromium, headless, driven by playwright-core (never a browser download). Callers gate
  * on `requireTool('chromium', ...)` first; this finds the browser on PATH like every other tool.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { toolPath } from './tools.js';
 
@@ -23,14 +20,13 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-sync',
 ];
 
-/** Launches headless Chromium with a fresh profile folder. */
+/** Launches headless Chromium (playwright gives it a fresh, temporary profile). */
 export async function launchChromium(): Promise<Browser> {
   const executablePath = toolPath('chromium');
   if (executablePath === undefined) throw new Error('chromium is not on PATH');
-  const profile = mkdtempSync(join(tmpdir(), 'sepm-chromium-'));
   return chromium.launch({
     executablePath,
-    args: [...CHROMIUM_ARGS, `--user-data-dir=${profile}`],
+    args: [...CHROMIUM_ARGS],
     headless: true,
   });
 }
