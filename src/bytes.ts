@@ -3,11 +3,10 @@
  *
  * Everything takes and returns `Uint8Array`; a Node `Buffer` is accepted as input (it is a
  * `Uint8Array`), but never returned, so callers never receive a view into a pooled buffer.
+ * Plain JavaScript only (no `Buffer`, no `node:*`), so every runtime runs the same code.
  *
  * @module
  */
-import { timingSafeEqual } from 'node:crypto';
-
 /** Narrow `Uint8Array` type we return: always backed by a plain `ArrayBuffer`. */
 export type Bytes = Uint8Array<ArrayBuffer>;
 
@@ -79,7 +78,11 @@ export function concatBytes(...parts: readonly Uint8Array[]): Bytes {
  */
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
-  return timingSafeEqual(a, b);
+  // Accumulate every difference instead of returning at the first one, so the time taken does
+  // not depend on where the inputs differ.
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
 }
 
 const HEX = '0123456789abcdef';
@@ -107,8 +110,36 @@ export function fromHex(hex: string): Bytes | undefined {
 
 /** Standard base64 (RFC 4648 §4) with padding. */
 export function toBase64(data: Uint8Array): string {
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
+  const parts: string[] = [];
+  let chunk = '';
+  let i = 0;
+  for (; i + 2 < data.length; i += 3) {
+    const n = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
+    chunk += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
+    // Flush now and then: one huge concatenated string is slow to flatten in V8.
+    if (chunk.length >= 8192) {
+      parts.push(chunk);
+      chunk = '';
+    }
+  }
+  const rest = data.length - i;
+  if (rest === 1) {
+    const n = data[i]! << 16;
+    chunk += B64[n >> 18]! + B64[(n >> 12) & 63]! + '==';
+  } else if (rest === 2) {
+    const n = (data[i]! << 16) | (data[i + 1]! << 8);
+    chunk += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + '=';
+  }
+  parts.push(chunk);
+  return parts.join('');
 }
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64_VALUE = /* @__PURE__ */ (() => {
+  const t = new Int16Array(128).fill(-1);
+  for (let i = 0; i < 64; i++) t[B64.charCodeAt(i)] = i;
+  return t;
+})();
 
 /**
  * Strict standard base64 decoding: whitespace is ignored, anything else outside the alphabet,
@@ -119,7 +150,21 @@ export function fromBase64(text: string): Bytes | undefined {
   if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(clean)) {
     return undefined;
   }
-  return copyBytes(Buffer.from(clean, 'base64'));
+  const pad = clean.endsWith('==') ? 2 : clean.endsWith('=') ? 1 : 0;
+  const out = new Uint8Array((clean.length / 4) * 3 - pad);
+  let o = 0;
+  for (let i = 0; i < clean.length; i += 4) {
+    // The regular expression above admits only alphabet characters and final padding.
+    const n =
+      (B64_VALUE[clean.charCodeAt(i)]! << 18) |
+      (B64_VALUE[clean.charCodeAt(i + 1)]! << 12) |
+      ((B64_VALUE[clean.charCodeAt(i + 2)]! & 63) << 6) |
+      (B64_VALUE[clean.charCodeAt(i + 3)]! & 63);
+    out[o++] = n >> 16;
+    if (o < out.length) out[o++] = (n >> 8) & 255;
+    if (o < out.length) out[o++] = n & 255;
+  }
+  return out;
 }
 
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });

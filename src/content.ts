@@ -25,17 +25,9 @@
  *
  * @module
  */
-import { createHmac, hkdfSync } from 'node:crypto';
-import {
-  abytes,
-  concatBytes,
-  copyBytes,
-  equalBytes,
-  randomBytes,
-  utf8,
-  type Bytes,
-} from './bytes.js';
+import { abytes, concatBytes, equalBytes, randomBytes, utf8, type Bytes } from './bytes.js';
 import { ContentError } from './errors.js';
+import { hkdf, hmac } from './hashes.js';
 import { Kcs } from './kcs.js';
 import { twofishCbc } from './twofish/index.js';
 
@@ -70,8 +62,8 @@ function subkeys(kcs: Kcs): Subkeys {
   if (keys === undefined) {
     const ikm = kcs.bytes;
     keys = {
-      encKey: new Uint8Array(hkdfSync('sha256', ikm, HKDF_SALT, ENC_INFO, 16)),
-      macKey: new Uint8Array(hkdfSync('sha256', ikm, HKDF_SALT, MAC_INFO, 32)),
+      encKey: hkdf('SHA-256', ikm, HKDF_SALT, ENC_INFO, 16),
+      macKey: hkdf('SHA-256', ikm, HKDF_SALT, MAC_INFO, 32),
     };
     ikm.fill(0);
     subkeyCache.set(kcs, keys);
@@ -80,9 +72,7 @@ function subkeys(kcs: Kcs): Subkeys {
 }
 
 function tag(macKey: Uint8Array, ...parts: Uint8Array[]): Bytes {
-  const h = createHmac('sha256', macKey);
-  for (const p of parts) h.update(p);
-  return copyBytes(h.digest());
+  return hmac('SHA-256', macKey, ...parts);
 }
 
 function header(): Bytes {

@@ -10,7 +10,6 @@
  *
  * @module
  */
-import { createHash, pbkdf2Sync } from 'node:crypto';
 import { KcsError } from './errors.js';
 import {
   abytes,
@@ -20,8 +19,10 @@ import {
   fromHex,
   randomBytes,
   toHex,
+  utf8,
   type Bytes,
 } from './bytes.js';
+import { digest, pbkdf2 } from './hashes.js';
 
 /** Length of the site key in bytes (128-bit Twofish key). */
 export const KCS_LENGTH = 16;
@@ -31,6 +32,7 @@ export const KCS_DERIVE_DEFAULT_ITERATIONS = 600_000;
 
 const KCS_HEX = /^[0-9A-Fa-f]{32}$/;
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+const FINGERPRINT_PREFIX = /* @__PURE__ */ utf8('sepm-crypto kcs fingerprint');
 
 /**
  * The site key.
@@ -108,8 +110,7 @@ export class Kcs {
     if (salt.length < 8)
       throw new RangeError(`"salt" expected at least 8 bytes, got length=${salt.length}`);
     aint(iterations, 'iterations', 1, 10_000_000);
-    const key = pbkdf2Sync(password, salt, iterations, KCS_LENGTH, 'sha256');
-    return new Kcs(copyBytes(key));
+    return new Kcs(pbkdf2('SHA-256', utf8(password), salt, iterations, KCS_LENGTH));
   }
 
   /** A copy of the 16 key bytes. */
@@ -131,7 +132,7 @@ export class Kcs {
    * prefix keeps it from equalling any other hash of the key.
    */
   fingerprint(): string {
-    const h = createHash('sha256').update('sepm-crypto kcs fingerprint').update(this.#key).digest();
+    const h = digest('SHA-256', FINGERPRINT_PREFIX, this.#key);
     return toHex(h.subarray(0, 8));
   }
 
