@@ -1,13 +1,36 @@
 import { defineConfig } from 'vitest/config';
 
+const exclude = ['test/slow/**', 'test/packaging/**', 'node_modules/**'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    exclude: ['test/slow/**', 'test/packaging/**', 'node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
     // Prints one line naming every external tool that was missing and the suites it gated.
     globalSetup: ['test/helpers/tool-report.ts'],
+    projects: [
+      { extends: true, test: { name: 'node', include: ['test/**/*.test.ts'], exclude } },
+      {
+        // The pure modules again with the Node fast path off: the path browsers, Deno, Bun and
+        // Workers take (src/fast_path.ts). Only files whose code has a fast path.
+        extends: true,
+        test: {
+          name: 'portable',
+          include: [
+            'test/misc/*.test.ts',
+            'test/kcs/*.test.ts',
+            'test/content/*.test.ts',
+            'test/cert/check.test.ts',
+            'test/cert/fingerprint.test.ts',
+            'test/policy/sign.test.ts',
+            'test/policy/seal.test.ts',
+            'test/policy/wycheproof.test.ts',
+          ],
+          exclude,
+          setupFiles: ['test/helpers/portable_path.ts'],
+        },
+      },
+    ],
   },
 });

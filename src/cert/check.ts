@@ -9,12 +9,13 @@
  *
  * @module
  */
-import { createPublicKey, randomBytes, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import { X509Certificate } from './x509.js';
 import { CertificateError } from '../errors.js';
-import { certificateKeyObject, privateKeyObject, rsaModulusBits } from './key_cache.js';
+import { equalBytes, randomBytes } from '../bytes.js';
+import { nodeCrypto } from '../fast_path.js';
+import { certificateRsaKey, rsaSigner, spkiKeyType, type RsaPublicKey } from './rsa_keys.js';
 import type { ServerIdentity } from './types.js';
 
 /** Smallest RSA modulus SEPM accepts, in bits (KB 158660). */
@@ -104,19 +105,21 @@ export async function checkServerIdentity(
   const violations: ImportRuleViolation[] = [];
   const add = (rule: ImportRule, message: string) => violations.push({ rule, message });
 
-  let publicKey: KeyObject | undefined;
+  let spki: Uint8Array | undefined;
+  let rsa: RsaPublicKey | undefined;
   try {
-    publicKey = certificateKeyObject(certificate);
+    spki = new Uint8Array(certificate.publicKey.rawData);
+    rsa = certificateRsaKey(certificate);
   } catch {
-    publicKey = undefined;
+    spki = undefined;
   }
 
-  const matches = await keyMatches(privateKey, publicKey, options.crypto ?? identity.crypto);
+  const matches = await keyMatches(privateKey, spki, rsa, options.crypto ?? identity.crypto);
   if (matches !== true) add(IMPORT_RULES.KEY_MISMATCH, matches);
 
-  const bits = publicKey === undefined ? undefined : rsaModulusBits(publicKey);
+  const bits = rsa?.bits;
   if (bits === undefined) {
-    const type = publicKey?.asymmetricKeyType ?? 'unknown';
+    const type = (spki === undefined ? undefined : spkiKeyType(spki)) ?? 'unknown';
     add(IMPORT_RULES.KEY_NOT_RSA, `certificate key is ${type}, not RSA`);
   } else if (bits < MIN_RSA_BITS) {
     add(
@@ -169,36 +172,85 @@ export async function assertServerIdentity(
 /** `true`, or why the private key does not (provably) match the certificate key. */
 async function keyMatches(
   privateKey: CryptoKey,
-  publicKey: KeyObject | undefined,
+  spki: Uint8Array | undefined,
+  rsa: RsaPublicKey | undefined,
   crypto: Crypto | undefined,
 ): Promise<true | string> {
-  if (publicKey === undefined) return 'certificate public key cannot be read';
-  let priv: KeyObject | undefined;
-  try {
-    priv = await privateKeyObject(privateKey, crypto);
-  } catch {
-    priv = undefined;
-  }
-  if (priv !== undefined) {
-    return createPublicKey(priv).equals(publicKey)
-      ? true
-      : 'private key does not match the certificate';
-  }
-  // A foreign, non-extractable key: prove possession with a signature instead.
-  if (privateKey.algorithm.name === 'RSASSA-PKCS1-v1_5' && crypto !== undefined) {
-    const challenge = randomBytes(32);
+  if (spki === undefined) return 'certificate public key cannot be read';
+  // Node's own keys (any algorithm): compare the public halves' SubjectPublicKeyInfo.
+  const node = nodeCrypto();
+  if (node !== undefined) {
+    let publicDer: Uint8Array | undefined;
     try {
-      const sig = await crypto.subtle.sign('RSASSA-PKCS1-v1_5', privateKey, challenge);
-      const hash = (privateKey.algorithm as RsaHashedKeyAlgorithm).hash.name
-        .replace('-', '')
-        .toLowerCase();
-      if (nodeVerify(hash, challenge, publicKey, new Uint8Array(sig))) return true;
+      publicDer = node
+        .createPublicKey(node.KeyObject.from(privateKey))
+        .export({ format: 'der', type: 'spki' });
+    } catch {
+      publicDer = undefined; // a foreign provider's key: prove possession below
+    }
+    if (publicDer !== undefined) {
+      return equalBytes(publicDer, spki) ? true : 'private key does not match the certificate';
+    }
+  }
+  // Prove possession with a signature: works for non-extractable keys of any provider.
+  const challenge = randomBytes(32);
+  if (rsa !== undefined && privateKey.algorithm.name.startsWith('RSA')) {
+    try {
+      const sign = await rsaSigner(privateKey, crypto);
+      if (await rsa.verify(challenge, await sign(challenge))) return true;
     } catch {
       // fall through: not provable
     }
     return 'private key does not match the certificate';
   }
-  return 'private key cannot be compared with the certificate (not extractable)';
+  const proved = await provePossession(privateKey, spki, challenge, crypto ?? globalThis.crypto);
+  if (proved !== undefined) return proved ? true : 'private key does not match the certificate';
+  return 'private key cannot be compared with the certificate';
+}
+
+/**
+ * Signs `challenge` with a non-RSA key (ECDSA, EdDSA) and verifies it with the certificate key
+ * imported for the same algorithm; `undefined` when the algorithm or key usages do not allow it.
+ */
+async function provePossession(
+  privateKey: CryptoKey,
+  spki: Uint8Array,
+  challenge: Uint8Array<ArrayBuffer>,
+  crypto: Crypto,
+): Promise<boolean | undefined> {
+  const alg = privateKey.algorithm as EcKeyAlgorithm;
+  let params: {
+    import: AlgorithmIdentifier | EcKeyImportParams;
+    sign: AlgorithmIdentifier | EcdsaParams;
+  };
+  if (alg.name === 'ECDSA') {
+    params = {
+      import: { name: 'ECDSA', namedCurve: alg.namedCurve },
+      sign: { name: 'ECDSA', hash: 'SHA-256' },
+    };
+  } else if (alg.name === 'Ed25519' || alg.name === 'Ed448') {
+    params = { import: { name: alg.name }, sign: { name: alg.name } };
+  } else {
+    return undefined;
+  }
+  let publicKey: CryptoKey;
+  try {
+    publicKey = await globalThis.crypto.subtle.importKey(
+      'spki',
+      spki as Uint8Array<ArrayBuffer>,
+      params.import,
+      false,
+      ['verify'],
+    );
+  } catch {
+    return false; // the certificate key is not of the private key's algorithm or curve
+  }
+  try {
+    const sig = await crypto.subtle.sign(params.sign, privateKey, challenge);
+    return await globalThis.crypto.subtle.verify(params.sign, publicKey, sig, challenge);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The outer signatureAlgorithm OID of a certificate (RFC 5280 section 4.1.1.2). */

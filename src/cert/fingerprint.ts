@@ -4,19 +4,14 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto';
 import { X509Certificate } from './x509.js';
 import type { Bytes } from '../bytes.js';
+import { digest } from '../hashes.js';
 
 /** Hash algorithms accepted by {@link certificateFingerprint}. */
 export type FingerprintAlgorithm = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
 
-const NODE_HASH: Record<FingerprintAlgorithm, string> = {
-  'SHA-1': 'sha1',
-  'SHA-256': 'sha256',
-  'SHA-384': 'sha384',
-  'SHA-512': 'sha512',
-};
+const ALGORITHMS: ReadonlySet<string> = new Set(['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512']);
 
 // Fingerprints of certificate objects are asked for on every sealed-policy open; a certificate
 // object is immutable, so the SHA-256 is computed once per object.
@@ -40,8 +35,7 @@ export function certificateFingerprint(
   certificate: X509Certificate | Uint8Array,
   algorithm: FingerprintAlgorithm = 'SHA-256',
 ): Bytes {
-  const name = Object.hasOwn(NODE_HASH, algorithm) ? NODE_HASH[algorithm] : undefined;
-  if (name === undefined) {
+  if (!ALGORITHMS.has(algorithm)) {
     throw new RangeError(
       `"algorithm" expected SHA-1, SHA-256, SHA-384 or SHA-512, got ${String(algorithm)}`,
     );
@@ -50,20 +44,15 @@ export function certificateFingerprint(
     if (algorithm === 'SHA-256') {
       let fp = sha256Cache.get(certificate);
       if (fp === undefined) {
-        fp = hash(name, new Uint8Array(certificate.rawData));
+        fp = digest(algorithm, new Uint8Array(certificate.rawData));
         sha256Cache.set(certificate, fp);
       }
       return fp.slice();
     }
-    return hash(name, new Uint8Array(certificate.rawData));
+    return digest(algorithm, new Uint8Array(certificate.rawData));
   }
-  if (certificate instanceof Uint8Array) return hash(name, certificate);
+  if (certificate instanceof Uint8Array) return digest(algorithm, certificate);
   throw new TypeError('"certificate" expected X509Certificate or Uint8Array');
-}
-
-function hash(name: string, data: Uint8Array): Bytes {
-  const d = createHash(name).update(data).digest();
-  return new Uint8Array(d.buffer.slice(d.byteOffset, d.byteOffset + d.byteLength));
 }
 
 /**

@@ -2,25 +2,21 @@
  * The WebCrypto provider seam of `cert/` and `policy/`.
  *
  * Key generation and certificate signing go through a WebCrypto `Crypto` object so that a user
- * can inject another implementation (for example `@peculiar/webcrypto`); by default it is Node's
- * built-in `crypto.webcrypto` (W3C Web Cryptography API; Node 20 `node:crypto` `webcrypto`).
+ * can inject another implementation (for example `@peculiar/webcrypto`); by default it is the
+ * platform's `globalThis.crypto` (W3C Web Cryptography API; in Node >= 20 the same object as
+ * `node:crypto` `webcrypto`).
  *
  * @module
  */
-import { webcrypto } from 'node:crypto';
-
-/** A WebCrypto implementation: Node's `crypto.webcrypto`, `globalThis.crypto`, or a polyfill. */
+/** A WebCrypto implementation: `globalThis.crypto`, or a polyfill. */
 export type CryptoProvider = Crypto;
-
-/** Node's built-in WebCrypto (the default provider). */
-export const nodeCrypto: CryptoProvider = webcrypto as unknown as CryptoProvider;
 
 /**
  * Throws a `TypeError` unless `value` looks like a WebCrypto provider (has `subtle` and
  * `getRandomValues`); returns the default provider for `undefined`.
  */
 export function aprovider(value: unknown, label = 'crypto'): CryptoProvider {
-  if (value === undefined) return nodeCrypto;
+  if (value === undefined) return globalThis.crypto;
   const v = value as Partial<CryptoProvider> | null;
   if (
     typeof v !== 'object' ||

@@ -17,9 +17,9 @@ import type { DigestName } from './rsa.js';
 
 /** id-sha256 / id-sha384 / id-sha512 (RFC 5754 section 2). */
 export const DIGEST_OIDS: Readonly<Record<string, DigestName>> = {
-  '2.16.840.1.101.3.4.2.1': 'sha256',
-  '2.16.840.1.101.3.4.2.2': 'sha384',
-  '2.16.840.1.101.3.4.2.3': 'sha512',
+  '2.16.840.1.101.3.4.2.1': 'SHA-256',
+  '2.16.840.1.101.3.4.2.2': 'SHA-384',
+  '2.16.840.1.101.3.4.2.3': 'SHA-512',
 };
 
 /** id-sha256. */
@@ -30,9 +30,9 @@ export const OID_RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
 
 /** sha{256,384,512}WithRSAEncryption, which senders may also use (RFC 5754 section 3.2). */
 export const RSA_WITH_DIGEST_OIDS: Readonly<Record<string, DigestName>> = {
-  '1.2.840.113549.1.1.11': 'sha256',
-  '1.2.840.113549.1.1.12': 'sha384',
-  '1.2.840.113549.1.1.13': 'sha512',
+  '1.2.840.113549.1.1.11': 'SHA-256',
+  '1.2.840.113549.1.1.12': 'SHA-384',
+  '1.2.840.113549.1.1.13': 'SHA-512',
 };
 
 /** DER of the contentType attribute value id-data (RFC 5652 section 11.1). */

@@ -12,7 +12,6 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import { Certificate, Time } from '@peculiar/asn1-x509';
 import {
@@ -38,6 +37,7 @@ import {
 } from '@peculiar/asn1-cms';
 import type { ServerIdentity } from '../cert/types.js';
 import { signWithIdentity } from './rsa.js';
+import { digest as hash } from '../hashes.js';
 import {
   ID_DATA_VALUE,
   OID_RSA_ENCRYPTION,
@@ -55,7 +55,7 @@ export async function signCms(
   crypto: Crypto | undefined,
 ): Promise<Bytes> {
   const leaf = AsnConvert.parse(identity.certificate.rawData, Certificate);
-  const digest = createHash('sha256').update(data).digest();
+  const digest = hash('SHA-256', data);
 
   // DER encodes a SET OF in ascending order of the encodings (X.690 section 11.6).
   const attributes = [

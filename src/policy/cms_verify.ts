@@ -9,7 +9,6 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto';
 import type { OctetString } from '@peculiar/asn1-schema';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate, Time } from '@peculiar/asn1-x509';
@@ -35,6 +34,7 @@ import {
   signedAttributesToBeSigned,
 } from './cms_common.js';
 import { rsaVerify, type DigestName } from './rsa.js';
+import { digest as hash } from '../hashes.js';
 import type { RsaAnchor, TrustAnchor } from './trust.js';
 
 /** Most SignerInfos one signature may carry (a policy has one signer; bounds the work). */
@@ -82,17 +82,17 @@ export interface CmsVerification<T extends TrustAnchor> {
  *   certificate whose key does not verify), `ERR_POLICY_UNTRUSTED_SIGNER` (no trusted key verifies
  *   and the signer is none of them).
  */
-export function verifyCms<T extends TrustAnchor>(
+export async function verifyCms<T extends TrustAnchor>(
   data: Uint8Array,
   signature: Uint8Array,
   anchors: readonly RsaAnchor<T>[],
-): CmsVerification<T> {
+): Promise<CmsVerification<T>> {
   const signerInfos = parseSignedData(signature);
   const digests = new Map<DigestName, Uint8Array>();
   const digestOf = (name: DigestName): Uint8Array => {
     let d = digests.get(name);
     if (d === undefined) {
-      d = new Uint8Array(createHash(name).update(data).digest());
+      d = hash(name, data);
       digests.set(name, d);
     }
     return d;
@@ -125,7 +125,7 @@ export function verifyCms<T extends TrustAnchor>(
       tbs = data; // RFC 5652 section 5.4: without attributes the signature covers the content
     }
     for (const anchor of anchors) {
-      if (anchor.size === sig.length && rsaVerify(anchor.key, tbs, sig, digest)) {
+      if (anchor.size === sig.length && (await rsaVerify(anchor.key, tbs, sig, digest))) {
         return { anchor, signingTime };
       }
     }

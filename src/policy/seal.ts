@@ -122,7 +122,7 @@ export async function sealPolicy(data: Uint8Array, options: SealPolicyOptions): 
   const sigLengthAt = CT_OFFSET + n + FINGERPRINT_LENGTH;
 
   // The signature length is part of what is signed, so it must be known first: the modulus size.
-  const anchors = rsaAnchors([identity.certificate], 'options.identity.certificate');
+  const anchors = await rsaAnchors([identity.certificate], 'options.identity.certificate');
   const size = anchors[0]?.size;
   if (size === undefined || size < MIN_SIGNATURE_LENGTH || size > MAX_SIGNATURE_LENGTH) {
     throw new PolicyError(
@@ -173,7 +173,7 @@ export async function openPolicy<T extends TrustAnchor = X509Certificate>(
     16,
     MAX_SEALED_POLICY_BYTES + 16,
   );
-  const anchors = rsaAnchors(options.trusted, 'options.trusted');
+  const anchors = await rsaAnchors(options.trusted, 'options.trusted');
 
   const parts = parseSealed(sealed, max);
   const anchor = anchors.find(
@@ -184,7 +184,7 @@ export async function openPolicy<T extends TrustAnchor = X509Certificate>(
   if (anchor === undefined) throw new PolicyError('ERR_POLICY_UNTRUSTED_SIGNER');
   if (
     anchor.size !== parts.signature.length ||
-    !rsaVerify(anchor.key, parts.signed, parts.signature)
+    !(await rsaVerify(anchor.key, parts.signed, parts.signature))
   ) {
     throw new PolicyError('ERR_POLICY_SIGNATURE_INVALID');
   }

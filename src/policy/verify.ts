@@ -72,7 +72,7 @@ export async function verifyPolicy<T extends TrustAnchor>(
     1,
     1 << 30,
   );
-  const anchors = rsaAnchors(trusted);
+  const anchors = await rsaAnchors(trusted);
   if (signature.length > max) {
     throw new PolicyError('ERR_POLICY_MALFORMED', `signature is larger than ${max} bytes`);
   }
@@ -80,14 +80,14 @@ export async function verifyPolicy<T extends TrustAnchor>(
     throw new PolicyError('ERR_POLICY_UNTRUSTED_SIGNER', 'no trusted certificate has an RSA key');
   }
   if (looksLikeCms(signature)) {
-    const { anchor, signingTime } = verifyCms(data, signature, anchors);
+    const { anchor, signingTime } = await verifyCms(data, signature, anchors);
     return signingTime === undefined
       ? { signer: anchor.anchor, format: 'cms' }
       : { signer: anchor.anchor, format: 'cms', signingTime };
   }
   for (const anchor of anchors) {
     // RFC 8017 section 8.2.2 step 1: a signature of the wrong length is invalid for this key.
-    if (anchor.size === signature.length && rsaVerify(anchor.key, data, signature)) {
+    if (anchor.size === signature.length && (await rsaVerify(anchor.key, data, signature))) {
       return { signer: anchor.anchor, format: 'raw' };
     }
   }
