@@ -16,16 +16,17 @@ import { hkdf as nobleHkdf } from '@noble/hashes/hkdf';
 import { hmac as nobleHmac } from '@noble/hashes/hmac';
 import { md5, sha1 } from '@noble/hashes/legacy';
 import { pbkdf2 as noblePbkdf2 } from '@noble/hashes/pbkdf2';
-import { sha256, sha384, sha512 } from '@noble/hashes/sha2';
+import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2';
 import type { CHash } from '@noble/hashes/utils';
 import { nodeCrypto, own } from './fast_path.js';
 
 /** The hash functions the library uses. */
-export type HashName = 'MD5' | 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+export type HashName = 'MD5' | 'SHA-1' | 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512';
 
 const NOBLE: Record<HashName, CHash> = {
   MD5: md5,
   'SHA-1': sha1,
+  'SHA-224': sha224,
   'SHA-256': sha256,
   'SHA-384': sha384,
   'SHA-512': sha512,
@@ -33,10 +34,27 @@ const NOBLE: Record<HashName, CHash> = {
 const NODE_NAME: Record<HashName, string> = {
   MD5: 'md5',
   'SHA-1': 'sha1',
+  'SHA-224': 'sha224',
   'SHA-256': 'sha256',
   'SHA-384': 'sha384',
   'SHA-512': 'sha512',
 };
+
+const BY_OPENSSL_NAME: Readonly<Record<string, HashName>> = {
+  md5: 'MD5',
+  sha1: 'SHA-1',
+  sha224: 'SHA-224',
+  sha256: 'SHA-256',
+  sha384: 'SHA-384',
+  sha512: 'SHA-512',
+};
+
+/** The {@link HashName} of an OpenSSL-style lower-case name (`'sha256'`), as the keystore code uses. */
+export function hashNamed(name: string): HashName {
+  const h = Object.hasOwn(BY_OPENSSL_NAME, name) ? BY_OPENSSL_NAME[name] : undefined;
+  if (h === undefined) throw new RangeError(`unknown hash ${name}`);
+  return h;
+}
 
 /** Digests at least this long go to `node:crypto` when it is present (below it, noble is faster). */
 export const NODE_DIGEST_THRESHOLD = 1024;

@@ -17,12 +17,12 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto';
 import { KeystoreError } from '../errors.js';
 import { abytes, astring, equalBytes } from '../bytes.js';
 import { DataReader, DataWriter } from './java_io.js';
 import { utf16be } from './key_protector.js';
 import { resolveReadLimits, type ReadKeystoreOptions } from './model.js';
+import { digest } from '../hashes.js';
 
 /** `FE ED FE ED`, the JKS magic. */
 export const JKS_MAGIC = 0xfeedfeed;
@@ -113,7 +113,7 @@ export function keyPasswordFor(
 }
 
 function integrityDigest(password: string, body: Uint8Array): Uint8Array {
-  return createHash('sha1').update(utf16be(password)).update(WHITENER).update(body).digest();
+  return digest('SHA-1', utf16be(password), WHITENER, body);
 }
 
 function frameEntries(

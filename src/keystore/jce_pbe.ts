@@ -11,9 +11,10 @@
  *
  * @module
  */
-import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
 import { KeystoreError } from '../errors.js';
 import { copyBytes, equalBytes, type Bytes } from '../bytes.js';
+import { digest } from '../hashes.js';
+import { DES_EDE3_CBC, cbcDecrypt, cbcEncrypt } from './pbe/cipher.js';
 import {
   DerError,
   TAG,
@@ -131,12 +132,10 @@ function deriveKeyIv(
   const buf = new Uint8Array(16 + password.length);
   buf.set(password, 16);
   for (let h = 0; h < 2; h++) {
-    let x = createHash('md5')
-      .update(Buffer.concat([halves[h]!, password]))
-      .digest();
+    let x = digest('MD5', halves[h]!, password);
     for (let i = 1; i < iterations; i++) {
       buf.set(x, 0);
-      x = createHash('md5').update(buf).digest();
+      x = digest('MD5', buf);
     }
     out.set(x, 16 * h);
   }
@@ -176,16 +175,16 @@ export function jcePbeDecrypt<T>(
   }
   for (const variant of variants) {
     const kiv = deriveKeyIv(pw, params.salt, params.iterations, variant);
-    let plain: Bytes;
+    let plain: Bytes | undefined;
     try {
-      const d = createDecipheriv('des-ede3-cbc', kiv.subarray(0, 24), kiv.subarray(24, 32));
-      plain = copyBytes(Buffer.concat([d.update(data), d.final()]));
-    } catch (e) {
-      // Bad PKCS#5 padding: a wrong password (or the other equal-halves derivation).
-      cause = e;
-      continue;
+      plain = cbcDecrypt(DES_EDE3_CBC, kiv.subarray(0, 24), kiv.subarray(24, 32), data);
     } finally {
       kiv.fill(0);
+    }
+    if (plain === undefined) {
+      // Bad PKCS#5 padding: a wrong password (or the other equal-halves derivation).
+      cause = new Error('bad padding');
+      continue;
     }
     // `accept` may throw for a plaintext that is valid but unsupported; that error propagates.
     const result = accept(plain);
@@ -204,8 +203,7 @@ export function jcePbeEncrypt(data: Uint8Array, password: string, params: PbePar
     throw new RangeError('"salt" expected 8 bytes whose halves differ');
   }
   const kiv = deriveKeyIv(passwordBytes(password), params.salt, params.iterations, 'reverse');
-  const c = createCipheriv('des-ede3-cbc', kiv.subarray(0, 24), kiv.subarray(24, 32));
-  const out = copyBytes(Buffer.concat([c.update(data), c.final()]));
+  const out = cbcEncrypt(DES_EDE3_CBC, kiv.subarray(0, 24), kiv.subarray(24, 32), data);
   kiv.fill(0);
   return out;
 }

@@ -10,10 +10,10 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto';
 import { KeystoreError } from '../errors.js';
 import { concatBytes, copyBytes, equalBytes, randomBytes, type Bytes } from '../bytes.js';
 import { DER_NULL, DerError, TAG, contents, expectTlv, expectWhole, readTlv, tlv } from './der.js';
+import { digest } from '../hashes.js';
 
 /** DER of OID 1.3.6.1.4.1.42.2.17.1.1 (Sun JDK KeyProtector), tag and length included. */
 export const KEY_PROTECTOR_OID_DER: Uint8Array = Uint8Array.of(
@@ -46,7 +46,7 @@ export function utf16be(password: string): Bytes {
 }
 
 function sha1(data: Uint8Array): Uint8Array {
-  return createHash('sha1').update(data).digest();
+  return digest('SHA-1', data);
 }
 
 /** XORs `data` in place with the KeyProtector keystream for `pw` (UTF-16BE) and `salt`. */

@@ -8,16 +8,24 @@
  *
  * @module
  */
-import { createDecipheriv, createHash } from 'node:crypto';
 import { PemError } from '../errors.js';
-import { concatBytes, copyBytes, fromHex, utf8, type Bytes } from '../bytes.js';
+import { fromHex, utf8, type Bytes } from '../bytes.js';
+import { digest } from '../hashes.js';
+import {
+  AES_128_CBC,
+  AES_192_CBC,
+  AES_256_CBC,
+  DES_EDE3_CBC,
+  cbcDecrypt,
+  type CbcCipher,
+} from './pbe/cipher.js';
 
-/** The DEK-Info ciphers accepted: OpenSSL name -> Node cipher, key and IV sizes. */
-const CIPHERS: Readonly<Record<string, { node: string; keyLen: number; ivLen: number }>> = {
-  'AES-128-CBC': { node: 'aes-128-cbc', keyLen: 16, ivLen: 16 },
-  'AES-192-CBC': { node: 'aes-192-cbc', keyLen: 24, ivLen: 16 },
-  'AES-256-CBC': { node: 'aes-256-cbc', keyLen: 32, ivLen: 16 },
-  'DES-EDE3-CBC': { node: 'des-ede3-cbc', keyLen: 24, ivLen: 8 },
+/** The DEK-Info ciphers accepted: OpenSSL name -> cipher, key and IV sizes. */
+const CIPHERS: Readonly<Record<string, { cbc: CbcCipher; keyLen: number; ivLen: number }>> = {
+  'AES-128-CBC': { cbc: AES_128_CBC, keyLen: 16, ivLen: 16 },
+  'AES-192-CBC': { cbc: AES_192_CBC, keyLen: 24, ivLen: 16 },
+  'AES-256-CBC': { cbc: AES_256_CBC, keyLen: 32, ivLen: 16 },
+  'DES-EDE3-CBC': { cbc: DES_EDE3_CBC, keyLen: 24, ivLen: 8 },
 };
 
 /** OpenSSL `EVP_BytesToKey(MD5, salt, password, count = 1)`: D_i = MD5(D_(i-1) || P || salt). */
@@ -25,9 +33,7 @@ function bytesToKey(password: Uint8Array, salt: Uint8Array, keyLen: number): Byt
   const out = new Uint8Array(keyLen);
   let prev: Uint8Array = new Uint8Array(0);
   for (let at = 0; at < keyLen; at += 16) {
-    prev = createHash('md5')
-      .update(concatBytes(prev, password, salt))
-      .digest();
+    prev = digest('MD5', prev, password, salt);
     out.set(prev.subarray(0, Math.min(16, keyLen - at)), at);
   }
   return out;
@@ -94,15 +100,13 @@ export function decryptLegacyPem(
     );
   }
   const key = bytesToKey(utf8(password), iv.subarray(0, 8), cipher.keyLen);
-  let plain: Bytes;
+  let plain: Bytes | undefined;
   try {
-    const d = createDecipheriv(cipher.node, key, iv);
-    plain = copyBytes(Buffer.concat([d.update(data), d.final()]));
-  } catch (e) {
-    throw new PemError('ERR_PEM_DECRYPT_FAILED', undefined, { cause: e });
+    plain = cbcDecrypt(cipher.cbc, key, iv, data);
   } finally {
     key.fill(0);
   }
+  if (plain === undefined) throw new PemError('ERR_PEM_DECRYPT_FAILED');
   if (!accept(plain)) {
     plain.fill(0);
     throw new PemError('ERR_PEM_DECRYPT_FAILED');

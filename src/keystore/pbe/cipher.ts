@@ -1,18 +1,22 @@
 /**
- * The CBC block ciphers PBES2 and PKCS#12 PBE use, behind one interface: AES and 3DES from
- * node:crypto, RC2 from our own `rc2.ts`. Padding is PKCS#7 (RFC 8018 §6.1.1 step 4) and is
- * checked here, not by OpenSSL, so that every cipher reports bad padding the same way: by
- * returning `undefined`, which callers turn into one fixed-message error.
+ * The CBC block ciphers PBES2, PKCS#12 PBE, JCEKS and traditional PEM use, behind one
+ * interface: AES from `@noble/ciphers` (audited), Triple DES from our `des.ts` (NIST vectors),
+ * RC2 from our `rc2.ts` (RFC 2268 vectors); on Node, AES and Triple DES go to OpenSSL instead
+ * (`fast_path.ts`; the same bytes). Padding is PKCS#7 (RFC 8018 §6.1.1 step 4), added and checked
+ * here for every cipher, so that bad padding is reported the same way everywhere: by returning
+ * `undefined`, which callers turn into one fixed-message error.
  *
  * @module
  */
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { cbc as aesCbc } from '@noble/ciphers/aes';
 import type { Bytes } from '../../bytes.js';
+import { nodeCrypto, own } from '../../fast_path.js';
+import { tripleDesCbc } from './des.js';
 import { rc2CbcDecryptRaw, rc2CbcEncrypt } from './rc2.js';
 
 /** A CBC cipher with its key and IV sizes. */
 export interface CbcCipher {
-  /** node:crypto cipher name, or `'rc2-cbc'` for our RC2. */
+  /** OpenSSL cipher name (`'rc2-cbc'` is always our RC2). */
   readonly name:
     'aes-128-cbc' | 'aes-192-cbc' | 'aes-256-cbc' | 'des-ede3-cbc' | 'des-ede-cbc' | 'rc2-cbc';
   readonly keyLength: number;
@@ -74,6 +78,33 @@ export const RC2_128_CBC: CbcCipher = {
   rc2Bits: 128,
 };
 
+/** CBC without padding over whole blocks (our code, or OpenSSL on Node). */
+function rawCbc(
+  cipher: CbcCipher,
+  key: Uint8Array,
+  iv: Uint8Array,
+  data: Uint8Array,
+  decrypt: boolean,
+): Bytes {
+  const node = nodeCrypto();
+  if (node !== undefined) {
+    const c = decrypt
+      ? node.createDecipheriv(cipher.name, key, iv)
+      : node.createCipheriv(cipher.name, key, iv);
+    c.setAutoPadding(false);
+    const head = c.update(data);
+    const tail = c.final();
+    const out = new Uint8Array(head.length + tail.length);
+    out.set(head, 0);
+    out.set(tail, head.length);
+    head.fill(0);
+    return out;
+  }
+  if (cipher.blockSize === 8) return tripleDesCbc(key, iv, data, decrypt);
+  const aes = aesCbc(key, iv, { disablePadding: true });
+  return own(decrypt ? aes.decrypt(data) : aes.encrypt(data));
+}
+
 /** CBC encryption with PKCS#7 padding. */
 export function cbcEncrypt(
   cipher: CbcCipher,
@@ -82,12 +113,13 @@ export function cbcEncrypt(
   data: Uint8Array,
 ): Bytes {
   if (cipher.name === 'rc2-cbc') return rc2CbcEncrypt(key, cipher.rc2Bits!, iv, data);
-  const c = createCipheriv(cipher.name, key, iv);
-  const head = c.update(data);
-  const tail = c.final();
-  const out = new Uint8Array(head.length + tail.length);
-  out.set(head, 0);
-  out.set(tail, head.length);
+  const bs = cipher.blockSize;
+  const pad = bs - (data.length % bs);
+  const padded = new Uint8Array(data.length + pad);
+  padded.set(data, 0);
+  padded.fill(pad, data.length);
+  const out = rawCbc(cipher, key, iv, padded, false);
+  padded.fill(0);
   return out;
 }
 
@@ -104,19 +136,10 @@ export function cbcDecrypt(
 ): Bytes | undefined {
   const bs = cipher.blockSize;
   if (data.length === 0 || data.length % bs !== 0) return undefined;
-  let plain: Uint8Array;
-  if (cipher.name === 'rc2-cbc') {
-    plain = rc2CbcDecryptRaw(key, cipher.rc2Bits!, iv, data);
-  } else {
-    const d = createDecipheriv(cipher.name, key, iv);
-    d.setAutoPadding(false);
-    const head = d.update(data);
-    const tail = d.final();
-    plain = new Uint8Array(head.length + tail.length);
-    plain.set(head, 0);
-    plain.set(tail, head.length);
-    head.fill(0);
-  }
+  const plain =
+    cipher.name === 'rc2-cbc'
+      ? rc2CbcDecryptRaw(key, cipher.rc2Bits!, iv, data)
+      : rawCbc(cipher, key, iv, data, true);
   const pad = plain[plain.length - 1]!;
   let bad = pad === 0 || pad > bs ? 1 : 0;
   for (let i = 1; i <= bs; i++) {

@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { pbkdf2Sync } from 'node:crypto';
 import { OctetString } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import { KeystoreError } from '../../errors.js';
@@ -28,6 +27,7 @@ import * as oid from './oids.js';
 import { bmpPassword, bmpPasswordCandidates, pbkdf2Password } from './password.js';
 import { pkcs12Kdf } from './pkcs12_kdf.js';
 import { Pbes2Params, Pbkdf2Params, Pkcs12PbeParams } from './schemas.js';
+import { hashNamed, pbkdf2 } from '../../hashes.js';
 
 /** Largest salt accepted from a file: the PKCS#12 KDF's cost grows with it (tools use 8-20). */
 export const MAX_SALT_BYTES = 1024;
@@ -207,12 +207,12 @@ export function pbeDecrypt(
   const what = alg.kind === 'pbes2' ? 'PBKDF2' : 'PKCS#12 PBE';
   if (alg.kind === 'pbes2') {
     chargeIterations(alg.iterations, limits, what);
-    const key = pbkdf2Sync(
+    const key = pbkdf2(
+      hashNamed(alg.prf),
       pbkdf2Password(password),
       alg.salt,
       alg.iterations,
       alg.cipher.keyLength,
-      alg.prf,
     );
     const plain = cbcDecrypt(alg.cipher, key, alg.iv, ciphertext);
     key.fill(0);
@@ -263,7 +263,13 @@ export function pbes2Encrypt(
   const cipher = options.cipher === 'aes-128-cbc' ? AES_128_CBC : AES_256_CBC;
   const salt = randomBytes(options.saltLength ?? 20);
   const iv = randomBytes(cipher.ivLength);
-  const key = pbkdf2Sync(pbkdf2Password(password), salt, options.iterations, cipher.keyLength, prf);
+  const key = pbkdf2(
+    hashNamed(prf),
+    pbkdf2Password(password),
+    salt,
+    options.iterations,
+    cipher.keyLength,
+  );
   const ciphertext = cbcEncrypt(cipher, key, iv, data);
   key.fill(0);
   const kdfParams = new Pbkdf2Params({

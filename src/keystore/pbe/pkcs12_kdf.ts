@@ -5,10 +5,9 @@
  *
  * @module
  */
-// createHash, not crypto.hash: the one-shot hash only exists from Node 20.12 and engines says >=20.
-import { createHash } from 'node:crypto';
 import type { Bytes } from '../../bytes.js';
 import { iterateHash } from './iterated_hash.js';
+import { digest, hashNamed } from '../../hashes.js';
 
 /** Purpose byte `ID` of RFC 7292 appendix B.3. */
 export type Pkcs12KdfPurpose = 1 | 2 | 3;
@@ -68,7 +67,7 @@ export function pkcs12Kdf(
     DI.set(D, 0);
     DI.set(I, v);
     // Iterations 2..c hash a digest-sized value: iterateHash runs those in JavaScript.
-    const A = iterateHash(hashName, createHash(hashName).update(DI).digest(), iterations - 1);
+    const A = iterateHash(hashName, digest(hashNamed(hashName), DI), iterations - 1);
     const take = Math.min(u, n - done);
     out.set(A.subarray(0, take), done);
     done += take;

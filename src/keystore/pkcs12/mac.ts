@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { createHmac } from 'node:crypto';
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import { DigestInfo } from '@peculiar/asn1-rsa';
 import { MacData } from '@peculiar/asn1-pfx';
@@ -18,6 +17,7 @@ import { chargeIterations, readCount, type KdfLimits } from '../pbe/pbe.js';
 import { bmpPassword, bmpPasswordCandidates } from '../pbe/password.js';
 import { PKCS12_KDF_HASHES, pkcs12Kdf, type Pkcs12KdfHash } from '../pbe/pkcs12_kdf.js';
 import { OID_PBMAC1 } from './oids.js';
+import { hashNamed, hmac as hmacOf } from '../../hashes.js';
 
 const MAC_HASHES: Record<string, Pkcs12KdfHash> = {
   [poid.OID_SHA1]: 'sha1',
@@ -40,7 +40,7 @@ function hmac(
   data: Uint8Array,
 ): Bytes {
   const key = pkcs12Kdf(hash, password, salt, iterations, 3, PKCS12_KDF_HASHES[hash].u);
-  const out = new Uint8Array(createHmac(hash, key).update(data).digest());
+  const out = hmacOf(hashNamed(hash), key, data);
   key.fill(0);
   return out;
 }

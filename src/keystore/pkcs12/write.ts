@@ -15,7 +15,6 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto';
 import { ContentInfo, EncryptedContent, EncryptedContentInfo } from '@peculiar/asn1-cms';
 import type { PKCS12Attribute } from '@peculiar/asn1-pfx';
 import {
@@ -38,6 +37,7 @@ import { computeMac } from './mac.js';
 import * as oid from './oids.js';
 import { CmsEncryptedData } from './schemas.js';
 import { secretKeyAlgorithmOid } from './secret_keys.js';
+import { digest } from '../../hashes.js';
 
 /** Options of {@link writePkcs12}. */
 export interface WritePkcs12Options {
@@ -187,7 +187,7 @@ export function writePkcs12(
           );
           return;
         }
-        const hex = createHash('sha256').update(der).digest('hex');
+        const hex = toHex(digest('SHA-256', der));
         if (caWritten.has(hex)) return;
         caWritten.add(hex);
         certBags.push(certBag(der, []));
