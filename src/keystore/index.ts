@@ -4,7 +4,18 @@
  *
  * @module
  */
-export * from './model.js';
+export {
+  DEFAULT_MAX_ITERATIONS,
+  DEFAULT_MAX_KEYSTORE_BYTES,
+  MAX_ITERATIONS_CAP,
+  type Keystore,
+  type KeystoreEntry,
+  type KeystoreFormat,
+  type PrivateKeyEntry,
+  type ReadKeystoreOptions,
+  type SecretKeyEntry,
+  type TrustedCertificateEntry,
+} from './model.js';
 export { readJks, writeJks, type WriteJksOptions } from './jks.js';
 export {
   readJceks,
@@ -22,7 +33,12 @@ export {
   type KeystoreFromIdentityOptions,
 } from './identity.js';
 export { readKeystore, writeKeystore, type WriteKeystoreOptions } from './read.js';
-export * from './pkcs12/index.js';
+export {
+  readPkcs12,
+  writePkcs12,
+  DEFAULT_PKCS12_ITERATIONS,
+  type WritePkcs12Options,
+} from './pkcs12/index.js';
 export {
   serverFilesFromKeystore,
   serverFilesFromIdentity,

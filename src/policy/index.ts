@@ -11,7 +11,7 @@ export {
   type VerifyPolicyOptions,
   type VerifiedPolicy,
 } from './verify.js';
-export type { TrustAnchor } from './trust.js';
+export type { SpkiPublicKey, TrustAnchor } from './trust.js';
 export {
   sealPolicy,
   openPolicy,
