@@ -46,11 +46,15 @@ export default tseslint.config(
             name,
             message: 'Pure modules do no I/O: move this to src/node/.',
           })),
+          // Pure modules run on every runtime (DESIGN.md): no Node built-in at all; a Node-only
+          // speed-up goes through src/fast_path.ts.
+          patterns: [{ group: ['node:*'], message: 'Pure modules import no Node built-in.' }],
         },
       ],
       'no-restricted-globals': [
         'error',
         { name: 'process', message: 'Pure modules never read process state.' },
+        { name: 'Buffer', message: 'Pure modules use Uint8Array (Buffer is Node-only).' },
       ],
     },
   },

@@ -31,6 +31,8 @@ export default defineConfig({
             'test/keystore/pkcs12.test.ts',
             'test/keystore/pem.test.ts',
             'test/keystore/pbe.test.ts',
+            'test/keystore/identity.test.ts',
+            'test/keystore/read.test.ts',
           ],
           exclude,
           setupFiles: ['test/helpers/portable_path.ts'],

@@ -116,17 +116,14 @@ export async function identityFromKeystore(
   }
   if (!certMatchesKey(leaf, keyObject)) throw new CertificateError('ERR_CERT_KEY_MISMATCH');
   let algorithm: RsaHashedImportParams | EcKeyImportParams;
-  if (keyObject.asymmetricKeyType === 'rsa') {
+  if (keyObject.type === 'rsa') {
     algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
-  } else if (
-    keyObject.asymmetricKeyType === 'ec' &&
-    CURVES[keyObject.asymmetricKeyDetails?.namedCurve ?? ''] !== undefined
-  ) {
-    algorithm = { name: 'ECDSA', namedCurve: CURVES[keyObject.asymmetricKeyDetails!.namedCurve!]! };
+  } else if (keyObject.type === 'ec' && CURVES[keyObject.namedCurve ?? ''] !== undefined) {
+    algorithm = { name: 'ECDSA', namedCurve: CURVES[keyObject.namedCurve!]! };
   } else {
     throw new KeystoreError(
       'ERR_KEYSTORE_UNSUPPORTED',
-      `private key type ${keyObject.asymmetricKeyType ?? 'unknown'} cannot become an identity (RSA or EC P-256/384/521)`,
+      `private key type ${keyObject.type ?? 'unknown'} cannot become an identity (RSA or EC P-256/384/521)`,
     );
   }
   let privateKey: CryptoKey;

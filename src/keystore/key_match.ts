@@ -1,7 +1,7 @@
 /**
- * Pairs private keys with certificates and orders certificate chains, using Node's X.509 and key
- * parsers (`node:crypto` `X509Certificate`, `createPrivateKey`): shared by the PEM reader and the
- * identity conversions.
+ * Pairs private keys with certificates and orders certificate chains, on the certificate and key
+ * views of `x509_view.ts` (OpenSSL on Node, our own parsing elsewhere): shared by the PEM reader
+ * and the identity conversions.
  *
  * Everything here is bounded for hostile bundles: keys are paired with certificates through a map
  * of SubjectPublicKeyInfo encodings (linear, not keys x certificates), chains stop at
@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { certView, keyView, type CertView, type KeyView } from './x509_view.js';
 
 /** Longest chain built from a bundle (leaf included). */
 export const MAX_CHAIN = 16;
@@ -17,70 +17,38 @@ export const MAX_CHAIN = 16;
 /** A certificate parsed once, with its DER. */
 export interface ParsedCert {
   readonly der: Uint8Array;
-  readonly x509: X509Certificate;
+  readonly x509: CertView;
 }
 
-/** Parses a DER certificate; throws Node's error for a malformed one (callers wrap it). */
+/** Parses a DER certificate; throws for a malformed one (callers wrap it). */
 export function parseCert(der: Uint8Array): ParsedCert {
-  return { der, x509: new X509Certificate(der) };
+  return { der, x509: certView(der) };
 }
 
-/** Parses a PKCS#8 `PrivateKeyInfo`; throws Node's error when it is not one (callers wrap it). */
-export function pkcs8KeyObject(pkcs8: Uint8Array): KeyObject {
-  return createPrivateKey({
-    key: Buffer.from(pkcs8.buffer, pkcs8.byteOffset, pkcs8.byteLength),
-    format: 'der',
-    type: 'pkcs8',
-  });
+/** Parses a PKCS#8 `PrivateKeyInfo`; throws when it is not one (callers wrap it). */
+export function pkcs8KeyObject(pkcs8: Uint8Array): KeyView {
+  return keyView(pkcs8);
 }
 
-/** True when `key` is the private key of `cert` (same public key). */
-export function certMatchesKey(cert: ParsedCert, key: KeyObject): boolean {
-  try {
-    return cert.x509.checkPrivateKey(key);
-  } catch {
-    return false;
-  }
-}
-
-/** The SubjectPublicKeyInfo DER (hex) of a private key's public half, or undefined. */
-function keySpki(key: KeyObject): string | undefined {
-  try {
-    return createPublicKey(key).export({ type: 'spki', format: 'der' }).toString('hex');
-  } catch {
-    return undefined;
-  }
-}
-
-function certSpki(cert: ParsedCert): string | undefined {
-  try {
-    return cert.x509.publicKey.export({ type: 'spki', format: 'der' }).toString('hex');
-  } catch {
-    return undefined;
-  }
+/** True when `key` is the private key of `cert` (same SubjectPublicKeyInfo). */
+export function certMatchesKey(cert: ParsedCert, key: KeyView): boolean {
+  return key.spki !== undefined && cert.x509.spki === key.spki;
 }
 
 /**
- * Finds each key's certificate: the first certificate with the same SubjectPublicKeyInfo, else
- * (only while `keys x certs` stays small, since each check is a key comparison) the first that
- * `checkPrivateKey` accepts, which also catches another encoding of the same public key.
+ * Finds each key's certificate: the first certificate with the same SubjectPublicKeyInfo (one
+ * map lookup per key).
  */
 export function pairKeysWithCerts(
-  keys: readonly KeyObject[],
+  keys: readonly KeyView[],
   certs: readonly ParsedCert[],
 ): (ParsedCert | undefined)[] {
   const bySpki = new Map<string, ParsedCert>();
   for (const c of certs) {
-    const spki = certSpki(c);
+    const spki = c.x509.spki;
     if (spki !== undefined && !bySpki.has(spki)) bySpki.set(spki, c);
   }
-  const scanAllowed = keys.length * certs.length <= 10_000;
-  return keys.map((k) => {
-    const spki = keySpki(k);
-    const found = spki === undefined ? undefined : bySpki.get(spki);
-    if (found !== undefined || !scanAllowed) return found;
-    return certs.find((c) => certMatchesKey(c, k));
-  });
+  return keys.map((k) => (k.spki === undefined ? undefined : bySpki.get(k.spki)));
 }
 
 /** A budget of signature verifications, shared by every chain built for one input. */
@@ -101,11 +69,7 @@ function issued(cert: ParsedCert, issuer: ParsedCert, budget: VerifyBudget): boo
     return false;
   }
   if (--budget.remaining < 0) throw new BudgetExceeded('too many candidate issuer certificates');
-  try {
-    return cert.x509.verify(issuer.x509.publicKey);
-  } catch {
-    return false;
-  }
+  return cert.x509.verifiedBy(issuer.x509);
 }
 
 /**

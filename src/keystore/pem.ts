@@ -17,7 +17,6 @@
  *
  * @module
  */
-import { createPrivateKey } from 'node:crypto';
 import { KeystoreError, PemError, isSepmError } from '../errors.js';
 import { astring, copyBytes, type Bytes } from '../bytes.js';
 import { resolveReadLimits, type Keystore, type KeystoreEntry } from './model.js';
@@ -33,6 +32,7 @@ import {
   type VerifyBudget,
 } from './key_match.js';
 import { bagAttributesText } from './pem_bag_attributes.js';
+import { traditionalToPkcs8 } from './x509_view.js';
 import { pemBlocks, pemText, toPem, type PemBlock } from './pem_codec.js';
 import { decryptLegacyPem } from './pem_legacy.js';
 import { decryptPkcs8With, encryptPkcs8 } from './pbe/encrypted_pkcs8.js';
@@ -98,21 +98,6 @@ function toPemError(e: unknown): never {
   throw new PemError('ERR_PEM_MALFORMED', 'PEM "ENCRYPTED PRIVATE KEY" could not be decoded', {
     cause: e,
   });
-}
-
-/** Converts a traditional (PKCS#1 / SEC1) key to PKCS#8, or returns undefined when it is not one. */
-function traditionalToPkcs8(der: Uint8Array, type: 'pkcs1' | 'sec1'): Bytes | undefined {
-  try {
-    const key = createPrivateKey({
-      key: Buffer.from(der.buffer, der.byteOffset, der.byteLength),
-      format: 'der',
-      type,
-    });
-    if (type === 'pkcs1' && key.asymmetricKeyType !== 'rsa') return undefined;
-    return copyBytes(key.export({ type: 'pkcs8', format: 'der' }));
-  } catch {
-    return undefined;
-  }
 }
 
 function isPkcs8(der: Uint8Array): boolean {

@@ -35,6 +35,7 @@ import type {
   TrustedCertificateEntry,
 } from '../../src/keystore/model.js';
 import { OPENSSL_EC_KEY, javaRead, makeOpensslChain, sha256 } from './tools.js';
+import { certView } from '../../src/keystore/x509_view.js';
 import { requireTool } from '../helpers/tools.js';
 
 const HAS_OPENSSL = requireTool('openssl', import.meta.url);
@@ -632,7 +633,7 @@ describe.runIf(HAS_OPENSSL)('passwords', () => {
 describe.runIf(HAS_OPENSSL)('pairing keys with certificates', () => {
   const info = (pem: string, extra: Partial<CertInfo> = {}): CertInfo => ({
     der: derOf(pem),
-    x509: new X509Certificate(readFileSync(join(dir, pem))),
+    x509: certView(derOf(pem)),
     trusted: false,
     position: 0,
     used: false,

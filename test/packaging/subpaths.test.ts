@@ -18,8 +18,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const work = join(root, '.tmp', 'subpaths');
 const SUBPATHS = ['twofish', 'kcs', 'content', 'cert', 'keystore', 'policy', 'sylink', 'errors'];
-/** Subpaths whose code is already free of `node:` imports (issue 16 moves the rest). */
-const BROWSER_READY = ['twofish', 'kcs', 'content', 'errors'];
+/**
+ * Subpaths that bundle for the browser. `sylink` is not among them yet: its builder uses
+ * xmlbuilder2, which needs Node's `events` and `url` (issue 16 leaves this open).
+ */
+const BROWSER_READY = ['twofish', 'kcs', 'content', 'errors', 'cert', 'keystore', 'policy'];
 
 const run = (args: string[]): string =>
   execFileSync(process.execPath, args, { cwd: work, encoding: 'utf8' });

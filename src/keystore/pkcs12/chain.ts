@@ -3,7 +3,7 @@
  * does (keystore-formats.md §5.8): the leaf is the certificate bag with the key's localKeyId, else
  * the one whose friendlyName equals the key's alias (ignoring case), else (our addition, for files
  * without either) the one whose public key matches the private key; issuers are then found among
- * all certificate bags by subject/issuer and key identifiers (node:crypto `checkIssued`), stopping at
+ * all certificate bags by subject/issuer and key identifiers (`x509_view.ts` `checkIssued`), stopping at
  * a self-issued certificate, a loop, or {@link MAX_CHAIN}.
  *
  * Lookups go through maps built once per file, so a hostile file with thousands of keys and
@@ -11,8 +11,7 @@
  *
  * @module
  */
-import type { X509Certificate } from 'node:crypto';
-import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { keyView, type CertView } from '../x509_view.js';
 import { toHex } from '../../bytes.js';
 
 /** Longest chain built. */
@@ -23,7 +22,7 @@ const MAX_ISSUER_CANDIDATES = 16;
 /** A certificate bag as read. */
 export interface CertInfo {
   readonly der: Uint8Array;
-  readonly x509: X509Certificate;
+  readonly x509: CertView;
   readonly friendlyName?: string | undefined;
   readonly localKeyId?: Uint8Array | undefined;
   readonly trusted: boolean;
@@ -39,9 +38,9 @@ export interface KeyRef {
   readonly pkcs8: Uint8Array;
 }
 
-function spkiHex(get: () => ReturnType<typeof createPublicKey>): string | undefined {
+function keySpki(pkcs8: Uint8Array): string | undefined {
   try {
-    return get().export({ format: 'der', type: 'spki' }).toString('hex');
+    return keyView(pkcs8).spki;
   } catch {
     return undefined;
   }
@@ -77,20 +76,16 @@ export class CertIndex {
     if (byId !== undefined) return byId;
     const byName = key.alias !== undefined ? this.#byName.get(key.alias.toLowerCase()) : undefined;
     if (byName !== undefined) return byName;
-    const keySpki = spkiHex(() =>
-      createPublicKey(
-        createPrivateKey({ key: Buffer.from(key.pkcs8), format: 'der', type: 'pkcs8' }),
-      ),
-    );
-    if (keySpki === undefined) return undefined;
+    const spki = keySpki(key.pkcs8);
+    if (spki === undefined) return undefined;
     if (this.#bySpki === undefined) {
       this.#bySpki = new Map();
       for (const c of this.#certs) {
-        const s = spkiHex(() => c.x509.publicKey);
+        const s = c.x509.spki;
         if (s !== undefined) first(this.#bySpki, s, c);
       }
     }
-    return this.#bySpki.get(keySpki);
+    return this.#bySpki.get(spki);
   }
 
   /** The chain from `leaf` up through its issuers, leaf first. */

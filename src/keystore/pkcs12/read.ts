@@ -9,7 +9,6 @@
  *
  * @module
  */
-import { X509Certificate } from 'node:crypto';
 import type { ContentInfo } from '@peculiar/asn1-cms';
 import type { SafeBag } from '@peculiar/asn1-pfx';
 import { AuthenticatedSafe, CertBag, PFX, SafeContents, SecretBag } from '@peculiar/asn1-pfx';
@@ -40,6 +39,7 @@ import { verifyMac } from './mac.js';
 import * as oid from './oids.js';
 import { CmsEncryptedData } from './schemas.js';
 import { secretKeyAlgorithmName } from './secret_keys.js';
+import { certView, type CertView } from '../x509_view.js';
 
 /**
  * Most bags accepted in one file: Java's cacerts as PKCS#12 has about 150. Each bag costs about
@@ -167,9 +167,9 @@ function readBag(state: ReadState, bag: SafeBag, depth: number): void {
       const cb = parseAsn(bag.bagValue, CertBag);
       if (cb.certId !== oid.OID_X509_CERTIFICATE) return; // SDSI certificates: nobody writes them
       const der = berToDer(octets(cb.certValue));
-      let x509: X509Certificate;
+      let x509: CertView;
       try {
-        x509 = new X509Certificate(der);
+        x509 = certView(der);
       } catch (e) {
         throw malformed('certificate bag does not hold an X.509 certificate', e);
       }
