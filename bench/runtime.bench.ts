@@ -9,7 +9,8 @@
  * the same inputs.
  *
  * Run: `node --import tsx bench/runtime.bench.ts` (or `npm run bench -- runtime`). Environment:
- * RUNTIME_BENCH_BASE (commit), RUNTIME_BENCH_ROUNDS (default 7), RUNTIME_BENCH_MS (default 300).
+ * RUNTIME_BENCH_BASE (commit), RUNTIME_BENCH_ROUNDS (default 7), RUNTIME_BENCH_MS (default 300),
+ * RUNTIME_BENCH_ONLY (comma-separated words of case names).
  *
  * Method: every round measures every case for both versions, alternating which goes first; a
  * measurement runs whole awaited calls for at least RUNTIME_BENCH_MS after a warm-up call. The
@@ -166,6 +167,12 @@ const cases: Case[] = [
   },
 ];
 
+// RUNTIME_BENCH_ONLY=jks,content runs only the cases whose name contains one of the words.
+const only = (process.env.RUNTIME_BENCH_ONLY ?? '').toLowerCase().split(',').filter(Boolean);
+if (only.length > 0) {
+  const keep = cases.filter((c) => only.some((w) => c.name.toLowerCase().includes(w)));
+  cases.splice(0, cases.length, ...keep);
+}
 const ops = new Map<string, [() => unknown, () => unknown]>();
 for (const c of cases) ops.set(c.name, [await c.make(before), await c.make(after)]);
 

@@ -2,7 +2,7 @@
  * The optional Node fast path of the pure modules (internal: not exported from the package).
  *
  * The pure modules run on WebCrypto and `@noble/hashes` everywhere. Where the runtime offers
- * `process.getBuiltinModule('node:crypto')` (Node >= 20.16, Bun), a few hot operations go to
+ * `process.getBuiltinModule('node:crypto')` (Node >= 20.16 and runtimes that copy it), a few hot operations go to
  * OpenSSL instead, because the portable path is measurably slower there (bench/RESULTS.md,
  * "Runtime independence"): bulk HMAC/PBKDF2/HKDF (noble is 10-19x slower), RSA verify (WebCrypto's
  * promise round trip doubles the time of a 2048-bit verify) and DES-EDE3/AES-CBC of PKCS#12 and
