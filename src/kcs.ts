@@ -2,7 +2,7 @@
  * The site key (`Kcs`): the 16-byte pre-shared key a SEPM site uses to encrypt policies and
  * content with Twofish. It is created with the first manager of a site, unchanged when a new
  * certificate is imported, and given to clients as 32 hex digits in the `Kcs` attribute of
- * `sylink.xml` (Broadcom KB 158445; `../shared/reference/sepm-facts.md` section 1).
+ * `sylink.xml` (Broadcom KB 158445; docs/sylink.md, "What is SEPM's and what is this library's").
  *
  * A `Kcs` never shows its key by accident: `util.inspect`, `JSON.stringify`, `String()` and
  * template strings all give a redacted form with the {@link Kcs.fingerprint}. Only

@@ -1,5 +1,5 @@
 /**
- * Keystore format detection from the first bytes (`keystore-formats.md` section 9.3): JKS and
+ * Keystore format detection from the first bytes (docs/keystores.md, Format notes: "Format detection"): JKS and
  * JCEKS by their magic numbers, PKCS#12 by its outer `SEQUENCE { INTEGER 3, ...}` (RFC 7292 §4),
  * PEM by a `-----BEGIN ` line.
  *

@@ -1,6 +1,6 @@
 /**
  * Bounded readers and writers for the big-endian `java.io.DataInputStream` /
- * `DataOutputStream` encodings used by JKS and JCEKS (`keystore-formats.md` section 2.1).
+ * `DataOutputStream` encodings used by JKS and JCEKS (docs/keystores.md, Format notes: "Java streams").
  *
  * Every read checks that the bytes it needs remain before touching them, and every length read
  * from the input is refused when it exceeds what remains, so a hostile length never causes an

@@ -1,6 +1,6 @@
 /**
  * The file framing JKS and JCEKS share: header, entries and the SHA-1 integrity trailer
- * (`keystore-formats.md` sections 3.1, 3.4 and 4.1; OpenJDK `sun.security.provider.JavaKeyStore`
+ * (docs/keystores.md, Format notes: "JKS layout" / "JKS integrity" / "JCEKS"; OpenJDK `sun.security.provider.JavaKeyStore`
  * and `com.sun.crypto.provider.JceKeyStore`).
  *
  * The trailer is `SHA1(UTF16BE(password) || "Mighty Aphrodite" || every byte before it)`. It is

@@ -1,6 +1,6 @@
 /**
  * A strict, template-driven reader for the few Java Object Serialization streams a JCEKS secret-key
- * entry contains (`keystore-formats.md` section 4.3; Java Object Serialization Specification §6.4
+ * entry contains (docs/keystores.md, Format notes: "JCEKS"; Java Object Serialization Specification §6.4
  * "Grammar for the Stream Format").
  *
  * This is deliberately NOT a Java deserializer: it accepts exactly three object shapes, each
@@ -382,7 +382,7 @@ export function writeSecretKeySpec(algorithm: string, key: Uint8Array): Uint8Arr
 
 /**
  * Serializes a `SealedObjectForKeyProtector` holding PBE parameters and ciphertext, sealed with
- * PBEWithMD5AndTripleDES, byte for byte as Java writes it (`keystore-formats.md` section 4.3).
+ * PBEWithMD5AndTripleDES, byte for byte as Java writes it (docs/keystores.md, Format notes: "JCEKS").
  */
 export function writeSealedKey(
   encodedParams: Uint8Array,

@@ -1,6 +1,6 @@
 /**
  * Sun's proprietary PBEWithMD5AndTripleDES (OID 1.3.6.1.4.1.42.2.19.1), which protects private
- * keys and sealed secret keys in JCEKS files (`keystore-formats.md` section 4.2; OpenJDK
+ * keys and sealed secret keys in JCEKS files (docs/keystores.md, Format notes: "JCEKS"; OpenJDK
  * `com.sun.crypto.provider.PBES1Core` / `KeyProtector`).
  *
  * Legacy cryptography, kept for interoperability. For each half `h` of the 8-byte salt,

@@ -1,5 +1,5 @@
 /**
- * JCEKS, the SunJCE keystore (`keystore-formats.md` section 4; OpenJDK
+ * JCEKS, the SunJCE keystore (docs/keystores.md, Format notes: "JCEKS"; OpenJDK
  * `com.sun.crypto.provider.JceKeyStore`): read and write.
  *
  * Same framing and SHA-1 integrity digest as JKS, plus:

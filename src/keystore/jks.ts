@@ -1,5 +1,5 @@
 /**
- * JKS, the original Java KeyStore format (`keystore-formats.md` section 3; OpenJDK
+ * JKS, the original Java KeyStore format (docs/keystores.md, Format notes: "JKS layout"; OpenJDK
  * `sun.security.provider.JavaKeyStore`): read versions 1 and 2, write version 2 (or 1 on
  * request) exactly as keytool does.
  *

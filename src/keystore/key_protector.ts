@@ -1,6 +1,6 @@
 /**
  * Sun's JKS "KeyProtector" (OID 1.3.6.1.4.1.42.2.17.1.1): the proprietary, SHA-1-based scheme that
- * protects private keys inside a JKS file (`keystore-formats.md` sections 3.3 and 3.5; OpenJDK
+ * protects private keys inside a JKS file (docs/keystores.md, Format notes: "JKS key protector"; OpenJDK
  * `sun.security.provider.KeyProtector`).
  *
  * Legacy cryptography, kept only for interoperability: the "cipher" is a SHA-1 keystream

@@ -6,7 +6,7 @@
  * U+0000 is written as the two bytes `C0 80`, and a supplementary character is written as its
  * two UTF-16 surrogates, three bytes each; four-byte forms never occur. Writing a JKS alias in
  * standard UTF-8 makes keytool fail with `UTFDataFormatException`
- * (`keystore-formats.md` section 2.2).
+ * (docs/keystores.md, Format notes: "Java streams").
  *
  * @module
  */

@@ -8,7 +8,7 @@
  * production, `--` in comments and `]]>` in CDATA throw). Nodes are created through the DOM
  * methods, never through `xmlbuilder2`'s `create(string)`/`ele(string)`, which sniff their
  * argument and would parse a value starting with `<`, `{` or `---` as XML, JSON or YAML
- * (security-notes.md, section 1).
+ * (docs/sylink.md, "Parser and builder safety").
  *
  * Escaping is done here, because `xmlbuilder2` 4.0.3 leaves an `&` alone when it is followed by
  * something that looks like a reference (`&amp;`, `&#10;`; its `nonEntityAmpersandRegex`), so the

@@ -3,7 +3,7 @@
  * facade needs: the trusted certificates, adding or removing one, the servers in priority order.
  *
  * Defaults come from the public SEP 12.1 sample (Symantec Connect "Sylink.xml and It's
- * Contents"; sepm-facts.md section 1.2) and KB 156653 (5-minute heartbeat): PUSH mode, every
+ * Contents"; docs/sylink.md, "Making new files") and KB 156653 (5-minute heartbeat): PUSH mode, every
  * heartbeat 300 s, randomization on over 300 s, `AlwaysConnect="1"`,
  * `RememberCurrentPolicyMode="1"`, `HttpsVerifyCA="0"`, `VerifySignatures="1"`, HTTP port 8014.
  *

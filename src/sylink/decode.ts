@@ -3,7 +3,7 @@
  *
  * XML 1.0 §4.3.3 and Appendix F: an entity without a byte order mark and without an external
  * encoding is UTF-8; UTF-16 is recognised by its BOM. Whether SEPM 14 writes UTF-8 or UTF-16, and
- * with or without a BOM, is not public (sepm-facts.md section 1.4), so all three are read:
+ * with or without a BOM, is not public (docs/sylink.md, "Reading"), so all three are read:
  * UTF-8 with or without BOM, UTF-16LE and UTF-16BE by BOM. Decoding is strict
  * (`TextDecoder` with `fatal: true`): an invalid byte sequence is refused, never replaced by
  * U+FFFD. The declared `encoding` is checked against what was detected by

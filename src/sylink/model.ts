@@ -5,7 +5,7 @@
  * `buildSylink(parseSylink(x))` loses nothing.
  *
  * File layout (Symantec Connect "Sylink.xml and It's Contents", 2012; Broadcom KB 156653;
- * `../shared/reference/sepm-facts.md` section 1):
+ * docs/sylink.md, "The model"):
  * ```
  * ServerSettings  DomainId NameSpace="rpc"
  *   CommConf

@@ -2,7 +2,7 @@
  * Attribute codecs and the attribute tables of the known sylink elements, shared by the parser
  * and the builder so that the two can never disagree on a name or a form.
  *
- * Forms (sepm-facts.md section 1.4): booleans are `"0"`/`"1"` strings whose meaning follows the
+ * Forms (docs/sylink.md, "Value forms"): booleans are `"0"`/`"1"` strings whose meaning follows the
  * attribute name (the Connect article's opposite legend is unreliable); intervals are decimal
  * seconds; ports are decimal 1..65535; the mode is `PUSH` or `PULL`.
  *

@@ -1,7 +1,7 @@
 /**
  * A strict, bounded XML reader: `saxes` events into a small tree of {@link XmlNode}s.
  *
- * Why saxes (`../shared/reference/security-notes.md` section 1): it is a conforming
+ * Why saxes (docs/sylink.md, "Parser and builder safety"): it is a conforming
  * non-validating XML 1.0 + Namespaces parser that never expands or fetches anything, is
  * iterative (no recursion on depth) and linear in time. It refuses `&#0;`, bare `&`, duplicate
  * attributes (also after namespace resolution), two roots, mismatched tags and undefined

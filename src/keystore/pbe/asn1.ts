@@ -5,7 +5,7 @@
  * Why our own BER pass: PKCS#12 files from some producers use indefinite lengths (`30 80 ... 00 00`)
  * and constructed OCTET STRINGs (`24 80 04 .. 04 .. 00 00`), which X.690 BER allows and Java and
  * OpenSSL read, but asn1-schema silently decodes a constructed OCTET STRING as zero bytes
- * (keystore-formats.md §5.10). The pass also enforces what asn1-schema does not: the input is
+ * (docs/keystores.md, Format notes: "BER input"). The pass also enforces what asn1-schema does not: the input is
  * exactly one element with no trailing bytes, lengths never exceed the remaining input, and
  * nesting is bounded, so hostile bytes end in a `KeystoreError` instead of a deep recursion.
  *

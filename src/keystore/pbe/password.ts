@@ -1,6 +1,6 @@
 /**
  * Password-to-bytes encodings. Each PBE layer encodes the same password differently, and mixing
- * them up is the most common PKCS#12 interoperability bug (keystore-formats.md §2.3).
+ * them up is the most common PKCS#12 interoperability bug (docs/keystores.md, Format notes: "Passwords to bytes").
  *
  * @module
  */
@@ -23,7 +23,7 @@ export function bmpPassword(password: string): Bytes {
 
 /**
  * The PKCS#12 KDF passwords to try, in order. For the empty password Java retries with zero
- * bytes after `00 00` fails (keystore-formats.md §5.6); otherwise there is exactly one.
+ * bytes after `00 00` fails (docs/keystores.md, Format notes: "PKCS#12 KDF and MAC"); otherwise there is exactly one.
  */
 export function bmpPasswordCandidates(password: string): Bytes[] {
   return password.length === 0 ? [bmpPassword(''), new Uint8Array(0)] : [bmpPassword(password)];

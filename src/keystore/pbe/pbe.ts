@@ -189,7 +189,7 @@ export function decodePbeAlgorithm(alg: AlgorithmIdentifier): PbeParameters {
  * The iteration count is checked against `limits` before any KDF runs. Returns `undefined` when
  * no password encoding yields valid padding and a plaintext `accept` likes: callers turn that into
  * their fixed-message error. For PKCS#12 PBE with the empty password both `00 00` and zero bytes
- * are tried (Java's rule, keystore-formats.md §5.6).
+ * are tried (Java's rule, docs/keystores.md, Format notes: "PKCS#12 KDF and MAC").
  *
  * @param alg - the decoded algorithm ({@link decodePbeAlgorithm}).
  * @param ciphertext - the encrypted bytes.

@@ -1,7 +1,7 @@
 /**
  * The PKCS#12 bag attributes we read and write: friendlyName (a BMPString, the alias),
  * localKeyId (an OCTET STRING tying a key bag to its certificate bag) and Oracle's
- * trusted-certificate marker (RFC 2985 §5.5.1, §5.5.2; keystore-formats.md §5.7).
+ * trusted-certificate marker (RFC 2985 §5.5.1, §5.5.2; docs/keystores.md, Format notes: "PKCS#12 bags and attributes").
  *
  * @module
  */
@@ -129,7 +129,7 @@ function tlv(tag: number, content: Uint8Array): Bytes {
 
 /**
  * The creation date Java encodes in its localKeyId, `"Time <millis>"` in ASCII
- * (keystore-formats.md §5.7), or `undefined` for any other localKeyId.
+ * (docs/keystores.md, Format notes: "PKCS#12 bags and attributes"), or `undefined` for any other localKeyId.
  */
 export function dateFromLocalKeyId(id: Uint8Array | undefined): Date | undefined {
   if (id === undefined || id.length > 40) return undefined;

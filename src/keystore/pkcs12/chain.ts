@@ -1,6 +1,6 @@
 /**
  * Pairs private keys with their certificates and builds chains, the way Java 17's PKCS#12 loader
- * does (keystore-formats.md §5.8): the leaf is the certificate bag with the key's localKeyId, else
+ * does (docs/keystores.md, Format notes: "How Java loads PKCS#12"): the leaf is the certificate bag with the key's localKeyId, else
  * the one whose friendlyName equals the key's alias (ignoring case), else (our addition, for files
  * without either) the one whose public key matches the private key; issuers are then found among
  * all certificate bags by subject/issuer and key identifiers (`x509_view.ts` `checkIssued`), stopping at

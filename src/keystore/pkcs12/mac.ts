@@ -1,7 +1,7 @@
 /**
  * The PFX integrity MAC (RFC 7292 §5.1 step 4 and appendix B): HMAC over the content octets of the
  * `authSafe` OCTET STRING, keyed by the PKCS#12 KDF with ID 3 and the MAC's own hash. Java and
- * OpenSSL use this KDF for SHA-256 MACs too (not PBKDF2: keystore-formats.md §5.5, §10).
+ * OpenSSL use this KDF for SHA-256 MACs too (not PBKDF2: docs/keystores.md, Format notes: "PKCS#12 KDF and MAC").
  *
  * @module
  */

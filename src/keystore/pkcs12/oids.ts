@@ -1,6 +1,6 @@
 /**
  * PKCS#12 object identifiers (RFC 7292 appendix D; PKCS#9 RFC 2985 §5.5.1, 5.5.2; Oracle's
- * trusted-certificate attribute as JDK 8+ writes it, keystore-formats.md §5.7).
+ * trusted-certificate attribute as JDK 8+ writes it, docs/keystores.md, Format notes: "PKCS#12 bags and attributes").
  *
  * @module
  */

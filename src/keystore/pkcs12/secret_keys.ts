@@ -1,7 +1,7 @@
 /**
  * Java stores a secret key in PKCS#12 as a `secretBag` of type pkcs8ShroudedKeyBag whose plaintext
  * is a PKCS#8-shaped `SEQUENCE { 0, AlgorithmIdentifier { <algorithm OID>, NULL }, OCTET STRING key }`
- * (keystore-formats.md §5.7). This maps JCA algorithm names to and from those OIDs.
+ * (docs/keystores.md, Format notes: "PKCS#12 bags and attributes"). This maps JCA algorithm names to and from those OIDs.
  *
  * @module
  */

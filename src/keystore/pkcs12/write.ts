@@ -1,7 +1,7 @@
 /**
  * PKCS#12 writer (RFC 7292) with two profiles:
  *
- * - `modern` (default): JDK 17 keytool's defaults (keystore-formats.md §5.2). Keys as
+ * - `modern` (default): JDK 17 keytool's defaults (docs/keystores.md, Format notes: "PKCS#12 profiles"). Keys as
  *   `pkcs8ShroudedKeyBag`s in a plain `data` safe, encrypted with PBES2 / PBKDF2-HMAC-SHA256 /
  *   AES-256-CBC (20-byte salts, explicit keyLength); certificates in an `encryptedData` safe with the
  *   same scheme; HMAC-SHA256 MAC keyed through the PKCS#12 KDF; 10,000 iterations everywhere.
