@@ -6,7 +6,7 @@
  *
  * A `Kcs` never shows its key by accident: `util.inspect`, `JSON.stringify`, `String()` and
  * template strings all give a redacted form with the {@link Kcs.fingerprint}. Only
- * {@link Kcs.toString} (explicit) and {@link Kcs.bytes} reveal it.
+ * {@link Kcs.toHex} (explicit) and {@link Kcs.bytes} reveal it.
  *
  * @module
  */
@@ -41,7 +41,7 @@ const FINGERPRINT_PREFIX = /* @__PURE__ */ utf8('sepm-crypto kcs fingerprint');
  * ```ts
  * const kcs = Kcs.parse('0123456789ABCDEF0123456789ABCDEF');
  * console.log(`${kcs}`);              // Kcs(fingerprint=…), never the key
- * console.log(kcs.toString());        // '0123456789ABCDEF0123456789ABCDEF' (explicit)
+ * console.log(kcs.toHex());           // '0123456789ABCDEF0123456789ABCDEF' (explicit)
  * ```
  */
 export class Kcs {
@@ -119,11 +119,21 @@ export class Kcs {
   }
 
   /**
-   * The key as 32 upper-case hex digits, as SEPM writes it in `sylink.xml`. This is the one
-   * explicit way to reveal the key as text; implicit conversions are redacted.
+   * The key as 32 upper-case hex digits, as SEPM writes it in `sylink.xml`: the explicit way to
+   * reveal the key as text; implicit conversions are redacted.
+   */
+  toHex(): string {
+    return toHex(this.#key).toUpperCase();
+  }
+
+  /**
+   * The same as {@link Kcs.toHex} for now.
+   *
+   * @deprecated Use {@link Kcs.toHex}. `toString()` will give the redacted form, like `String(kcs)`
+   *   (issue 13), once the remaining callers have moved.
    */
   toString(): string {
-    return toHex(this.#key).toUpperCase();
+    return this.toHex();
   }
 
   /**

@@ -147,7 +147,7 @@ class DomWriter {
         comm.xml,
         'sylink.communication',
       ),
-      [KCS_ATTRIBUTE]: sylink.kcs.toString(),
+      [KCS_ATTRIBUTE]: sylink.kcs.toHex(),
     };
     const acs: Child = (p, s, d) =>
       this.known(

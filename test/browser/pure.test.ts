@@ -83,7 +83,7 @@ describe.runIf(available)('pure modules in headless Chromium (bundled, no polyfi
     const identity = await generateServerIdentity({ commonName: 'node.example' });
     const ks = await keystoreFromIdentity(identity, { alias: 'node' });
     const inputs: BrowserInputs = {
-      kcsHex: kcs.toString(),
+      kcsHex: kcs.toHex(),
       deriveSalt: toBase64(salt),
       deriveExpected: toHex(Kcs.derive('site password', salt, 1000).bytes),
       envelope: toBase64(encryptContent(envelopePlain, kcs)),
