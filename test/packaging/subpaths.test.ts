@@ -9,7 +9,7 @@
  * name), from `.tmp/subpaths/` inside the checkout, against the `dist/` the build left.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -105,6 +105,40 @@ describe('subpath entries', () => {
     }
     expect(names).toContain('twofishCbc');
   });
+});
+
+describe('types', () => {
+  it('a consumer project without @types/node typechecks against every entry', () => {
+    const dir = join(work, 'consumer');
+    mkdirSync(join(dir, 'node_modules'), { recursive: true });
+    symlinkSync(root, join(dir, 'node_modules', 'sepm-crypto'), 'dir');
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          lib: ['ES2022', 'DOM'],
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          types: [],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+        },
+        files: ['use.ts'],
+      }),
+    );
+    const imports = ['', ...SUBPATHS.map((s) => `/${s}`)];
+    writeFileSync(
+      join(dir, 'use.ts'),
+      imports.map((s, i) => `import * as m${i} from 'sepm-crypto${s}';`).join('\n') +
+        `\nexport const all = [${imports.map((_, i) => `m${i}`).join(', ')}];\n`,
+    );
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    // Throws (with tsc's diagnostics) on any error, e.g. "Cannot find module 'node:crypto'".
+    execFileSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8' });
+  }, 120_000);
 });
 
 describe('browser bundles (esbuild --bundle --platform=browser --minify)', () => {
