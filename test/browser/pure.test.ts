@@ -4,16 +4,13 @@
  * (content envelope, signatures, sealed policy, JKS and PKCS#12 files) is checked here with the
  * Node path, and what Node wrote is read there.
  *
- * Needs Debian's Chromium at /usr/bin/chromium: without it the suite is skipped with one summary
- * line, except under CI=true, where its absence is a failure.
+ * Needs Debian's Chromium (gated by test/helpers/tools.ts: skipped with the summary line when it
+ * is absent, a failure under CI=true).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromBase64, toBase64, toHex } from '../../src/bytes.js';
 import { generateServerIdentity } from '../../src/cert/index.js';
@@ -28,30 +25,17 @@ import {
 } from '../../src/keystore/index.js';
 import { openPolicy, verifyPolicy } from '../../src/policy/index.js';
 import { buildSylink, createSylink } from '../../src/sylink/index.js';
+import { launchChromium } from '../helpers/chromium.js';
+import { requireTool } from '../helpers/tools.js';
 import type { BrowserInputs, BrowserResults } from './program.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-const available = existsSync(CHROMIUM);
-if (!available) {
-  if (process.env.CI === 'true') throw new Error(`CI=true but ${CHROMIUM} is missing`);
-  console.log(`[tools] browser suite skipped: ${CHROMIUM} not found`);
-}
+const available = requireTool('chromium', import.meta.url);
 
 const b64 = (s: string) => fromBase64(s)!;
 
 describe.runIf(available)('pure modules in headless Chromium (bundled, no polyfills)', () => {
-  let browser: BrowserContext;
+  let browser: Browser;
   let server: Server;
-  let profile: string;
   let results: BrowserResults;
   const kcs = Kcs.generate();
   const salt = new Uint8Array(16).fill(3);
@@ -103,13 +87,7 @@ describe.runIf(available)('pure modules in headless Chromium (bundled, no polyfi
       sylinkCertificate: toBase64(new Uint8Array(identity.certificate.rawData)),
     };
 
-    profile = mkdtempSync(join(tmpdir(), 'sepm-chromium-'));
-    // A fresh profile per run: launchPersistentContext is Playwright's way to name it.
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: ARGS,
-      headless: true,
-    });
+    browser = await launchChromium(); // a fresh temporary profile, no network traffic
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${port}/`);
     results = await page.evaluate(
@@ -121,7 +99,6 @@ describe.runIf(available)('pure modules in headless Chromium (bundled, no polyfi
   afterAll(async () => {
     await browser?.close();
     await new Promise((resolve) => server?.close(resolve));
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('passes every check of the program in the browser', () => {
