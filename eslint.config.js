@@ -36,6 +36,14 @@ export default tseslint.config(
     },
   },
   {
+    // The manager console's browser script (embedded by scripts/gen-console-assets.ts).
+    files: ['src/node/manager/console/assets/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { document: 'readonly', fetch: 'readonly', window: 'readonly' },
+    },
+  },
+  {
     files: ['src/**/*.ts'],
     ignores: ['src/node/**'],
     rules: {

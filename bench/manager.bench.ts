@@ -21,11 +21,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { createSite, loadSite } from '../src/node/site.js';
-import { createManager } from '../src/node/manager.js';
-import { createClient } from '../src/node/client.js';
-import { TLS12_CIPHERS, TLS13_CIPHERS, TLS_CURVES } from '../src/node/tls_profile.js';
-import { PATH_INDEX, policyPath } from '../src/node/protocol.js';
+import { createSite, loadSite } from '../src/node/site/site.js';
+import { createManager } from '../src/node/manager/index.js';
+import { createClient } from '../src/node/client/client.js';
+import { TLS12_CIPHERS, TLS13_CIPHERS, TLS_CURVES } from '../src/node/http/tls_profile.js';
+import { PATH_INDEX, policyPath } from '../src/protocol/index.js';
 
 const POLICY = 'Bench 64K';
 const NGINX = '/usr/sbin/nginx';
@@ -66,7 +66,7 @@ async function serve(dir: string): Promise<void> {
 // ---- child: a bare node:https server with the same TLS settings and bytes (the ceiling) -----
 async function serveBare(dir: string): Promise<void> {
   const { createServer } = await import('node:https');
-  const { TLS_SERVER_PROFILE } = await import('../src/node/tls_profile.js');
+  const { TLS_SERVER_PROFILE } = await import('../src/node/http/tls_profile.js');
   const index = await readFile(join(dir, 'www', 'secars', 'index'));
   const sealed = await readFile(join(dir, 'www', 'secars', 'policies', 'bench64k'));
   const server = createServer(

@@ -10,6 +10,7 @@ const FAMILY: Record<string, string> = {
   CERT: 'CertificateError',
   POLICY: 'PolicyError',
   SYLINK: 'SylinkError',
+  PROTOCOL: 'ProtocolError',
   MANAGER: 'ManagerError',
 };
 

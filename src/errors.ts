@@ -65,6 +65,8 @@ export const ERROR_CODES = {
   ERR_SYLINK_MISSING_ELEMENT: 'sylink.xml lacks a required element or attribute',
   ERR_SYLINK_INVALID_VALUE: 'sylink.xml has an attribute value of the wrong form',
   ERR_SYLINK_DUPLICATE_ELEMENT: 'sylink.xml has more than one of an element that may occur once',
+  // protocol (this library's client/manager protocol codecs, src/protocol/)
+  ERR_PROTOCOL_MALFORMED: 'protocol message is malformed',
   // manager (the Node facade)
   ERR_MANAGER_PORT_IN_USE: 'a manager port is already in use',
   ERR_MANAGER_SITE_EXISTS: 'a site already exists in this directory',
@@ -97,6 +99,8 @@ export type CertificateErrorCode = CodeOf<'CERT'>;
 export type PolicyErrorCode = CodeOf<'POLICY'>;
 /** Codes of {@link SylinkError}. */
 export type SylinkErrorCode = CodeOf<'SYLINK'>;
+/** Codes of {@link ProtocolError}. */
+export type ProtocolErrorCode = CodeOf<'PROTOCOL'>;
 /** Codes of {@link ManagerError}. */
 export type ManagerErrorCode = CodeOf<'MANAGER'>;
 
@@ -217,6 +221,18 @@ export class SylinkError extends SepmError {
     super(code, (message ?? ERROR_CODES[code]) + at, options);
     this.line = options?.line;
     this.column = options?.column;
+  }
+}
+
+/**
+ * Failures of the pure protocol codecs (`src/protocol/`: signed index, registration answer,
+ * endorsements; docs/protocol.md): the bytes are not a well-formed message of this library's
+ * protocol. The client reports them to its caller as `ERR_MANAGER_PROTOCOL` with this as `cause`.
+ */
+export class ProtocolError extends SepmError {
+  declare readonly code: ProtocolErrorCode;
+  constructor(code: ProtocolErrorCode, message?: string, options?: SepmErrorOptions) {
+    super(code, message, options);
   }
 }
 

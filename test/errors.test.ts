@@ -52,7 +52,7 @@ describe('SepmError', () => {
   it('every code follows ERR_<AREA>_<CONDITION>', () => {
     for (const code of Object.keys(ERROR_CODES)) {
       expect(code).toMatch(
-        /^ERR_(TWOFISH|KCS|CONTENT|KEYSTORE|PEM|CERT|POLICY|SYLINK|MANAGER)_[A-Z0-9_]+$/,
+        /^ERR_(TWOFISH|KCS|CONTENT|KEYSTORE|PEM|CERT|POLICY|SYLINK|PROTOCOL|MANAGER)_[A-Z0-9_]+$/,
       );
     }
   });

@@ -12,8 +12,8 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSite, loadSite, SITE_FILES } from '../../src/node/site.js';
-import { createManager, type Manager } from '../../src/node/manager.js';
+import { createSite, loadSite, SITE_FILES } from '../../src/node/site/site.js';
+import { createManager, type Manager } from '../../src/node/manager/index.js';
 import type { FuzzTarget } from './targets.js';
 
 /** The outcome of one raw exchange. */

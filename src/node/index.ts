@@ -1,6 +1,8 @@
 /**
  * `sepm-crypto/node`: the Node.js facade (sites, managers, clients, CLI). The only part of the
- * library that does I/O.
+ * library that does I/O. Everything of the root entry, then an explicit list of the Node parts:
+ * internals (the response layer, the pinned-TLS client, the policy store, the roles) are not
+ * exported. The public surface is recorded in `api/sepm-crypto-node.api.md`.
  *
  * @module
  */
@@ -17,13 +19,13 @@ export {
   type CreateSiteOptions,
   type CreatedSite,
   type LoadSiteOptions,
-} from './site.js';
+} from './site/site.js';
 export {
   importCertificate,
   dropCertificate,
   type ImportCertificateOptions,
   type ImportedCertificate,
-} from './certificate_import.js';
+} from './site/import.js';
 export {
   createManager,
   DEFAULT_PORTS,
@@ -37,8 +39,18 @@ export {
   type ManagerLimits,
   type ManagerAddress,
   type PortName,
-} from './manager.js';
-export type { PublishedPolicy, RegisteredClient } from './distribution.js';
+  type PortOptions,
+  type PublishedPolicy,
+  type RegisteredClient,
+  type PolicyMeta,
+  memoryStore,
+  fileStore,
+  STATE_DIR,
+  type ManagerStore,
+  type ManagerState,
+  type SavedPolicy,
+  type SavedClient,
+} from './manager/index.js';
 export {
   createClient,
   type Client,
@@ -48,7 +60,7 @@ export {
   type HeartbeatResult,
   type Registration,
   type TrustChange,
-} from './client.js';
+} from './client/client.js';
 export {
   createEndorsement,
   verifyEndorsement,
@@ -58,7 +70,7 @@ export {
   type SignedEndorsement,
   type VerifiedEndorsement,
   type EndorsementStatement,
-} from './endorsement.js';
+} from '../protocol/index.js';
 export {
   PATH_HELLO,
   PATH_REGISTER,
@@ -69,27 +81,27 @@ export {
   type PolicyIndex,
   type IndexEntry,
   type SignedIndexEnvelope,
-} from './protocol.js';
+} from '../protocol/index.js';
 export {
   TLS_SERVER_PROFILE,
   TLS_CLIENT_PROFILE,
   TLS12_CIPHERS,
   TLS13_CIPHERS,
   TLS_CURVES,
-} from './tls_profile.js';
-export { writeFileAtomic, type WriteFileAtomicOptions } from './atomic_file.js';
+} from './http/tls_profile.js';
+export { writeFileAtomic, type WriteFileAtomicOptions } from './site/atomic_file.js';
 export {
   hashPassword,
   type Role,
   type ScryptCredential,
   type ThrottleOptions,
-} from './webservices/auth.js';
+} from './manager/auth.js';
 export {
   DEFAULT_API_VERSION,
   type ApiVersion,
   type ManagerServicesOptions,
-} from './webservices/context.js';
-export type { ReplicationReport } from './replication/replicator.js';
+} from './manager/context.js';
+export type { ReplicationReport } from './manager/replication/replicator.js';
 export {
   runDemo,
   demoLines,

@@ -3,7 +3,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSite, type Site } from '../../src/node/site.js';
+import { createSite, type Site } from '../../src/node/site/site.js';
 
 export interface Fixture {
   readonly dir: string;

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import { parseSylink } from '../../src/sylink/index.js';
-import { createClient } from '../../src/node/client.js';
-import { loadSite } from '../../src/node/site.js';
+import { createClient } from '../../src/node/client/client.js';
+import { loadSite } from '../../src/node/site/site.js';
 import { cli, collect, spawnCli } from './run.js';
 
 let dir: string;

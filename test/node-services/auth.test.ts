@@ -7,7 +7,7 @@ import {
   accountFromCredential,
   hashPassword,
   type Account,
-} from '../../src/node/webservices/auth.js';
+} from '../../src/node/manager/auth.js';
 
 function spyAccount(username: string, password: string, calls: string[]): Account {
   return {

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IncomingHttpHeaders } from 'node:http';
-import { createSite, loadSite, type Site } from '../../src/node/site.js';
+import { createSite, loadSite, type Site } from '../../src/node/site/site.js';
 import type { Kcs } from '../../src/kcs.js';
 
 export const ALL_ZERO = { client: 0, clientHttp: 0, manager: 0, reporting: 0, webServices: 0 };

@@ -2,7 +2,7 @@
 // 5xx, and every JSON answer parses.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import fc from 'fast-check';
-import { createManager, type Manager } from '../../src/node/manager.js';
+import { createManager, type Manager } from '../../src/node/manager/index.js';
 import { ALL_ZERO, call, makeSite, type TestSite } from './helpers.js';
 
 describe('hostile HTTP input on the services ports', () => {

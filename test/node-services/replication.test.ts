@@ -2,9 +2,9 @@
 // refused; a client fails over between them and still verifies.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { createManager, type Manager } from '../../src/node/manager.js';
-import { createClient } from '../../src/node/client.js';
-import { tlsCredentials } from '../../src/node/tls_credentials.js';
+import { createManager, type Manager } from '../../src/node/manager/index.js';
+import { createClient } from '../../src/node/client/client.js';
+import { tlsCredentials } from '../../src/node/http/tls_credentials.js';
 import type { Sylink } from '../../src/sylink/model.js';
 import { call, eventually, freePort, makeSite, type TestSite } from './helpers.js';
 

@@ -1,8 +1,8 @@
 // The web services port (8446) and reporting (8445) over real HTTPS on loopback.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { createManager, type Manager } from '../../src/node/manager.js';
-import { createClient } from '../../src/node/client.js';
-import { hashPassword } from '../../src/node/webservices/auth.js';
+import { createManager, type Manager } from '../../src/node/manager/index.js';
+import { createClient } from '../../src/node/client/client.js';
+import { hashPassword } from '../../src/node/manager/auth.js';
 import { ALL_ZERO, call, makeSite, type TestSite } from './helpers.js';
 
 const API = '/sepm/api/v1';

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { mkdtemp, readFile, readdir, stat, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../src/node/atomic_file.js';
+import { writeFileAtomic } from '../../src/node/site/atomic_file.js';
 
 describe('writeFileAtomic', () => {
   it('creates and replaces files with the exact mode, leaving no temporary file', async () => {

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import { Kcs } from '../../src/kcs.js';
 import type { Sylink } from '../../src/sylink/index.js';
-import { createClient } from '../../src/node/client.js';
+import { createClient } from '../../src/node/client/client.js';
 import { testIdentity } from './helpers.js';
 
 async function httpSylink(port: number): Promise<Sylink> {

@@ -9,7 +9,7 @@ import {
   PORT_NAMES,
   type ManagerSite,
   type PortName,
-} from '../../src/node/manager.js';
+} from '../../src/node/manager/index.js';
 import { testIdentity } from './helpers.js';
 
 const ALL_ZERO = { client: 0, clientHttp: 0, manager: 0, reporting: 0, webServices: 0 };

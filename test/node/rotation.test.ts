@@ -11,11 +11,11 @@ import { promisify } from 'node:util';
 import type { X509Certificate } from '../../src/cert/x509.js';
 import type { Sylink } from '../../src/sylink/index.js';
 import { isSepmError } from '../../src/errors.js';
-import { createSite, loadSite, type Site } from '../../src/node/site.js';
-import { importCertificate, dropCertificate } from '../../src/node/certificate_import.js';
-import { createManager, type Manager, type ManagerHandler } from '../../src/node/manager.js';
-import { createClient, type TrustChange } from '../../src/node/client.js';
-import { PATH_ENDORSEMENTS } from '../../src/node/protocol.js';
+import { createSite, loadSite, type Site } from '../../src/node/site/site.js';
+import { importCertificate, dropCertificate } from '../../src/node/site/import.js';
+import { createManager, type Manager, type ManagerHandler } from '../../src/node/manager/index.js';
+import { createClient, type TrustChange } from '../../src/node/client/client.js';
+import { PATH_ENDORSEMENTS } from '../../src/protocol/index.js';
 import {
   ENDORSEMENTS_FILE,
   createEndorsement,
@@ -23,7 +23,7 @@ import {
   encodeEndorsements,
   parseEndorsements,
   type SignedEndorsement,
-} from '../../src/node/endorsement.js';
+} from '../../src/protocol/index.js';
 import { testIdentity } from './helpers.js';
 import { requireTool } from '../helpers/tools.js';
 
@@ -203,7 +203,8 @@ describe('certificate change on a single manager: endorsement by the previous ke
         expect(e.code).toBe('ERR_MANAGER_UNREACHABLE');
         expect(e.cause?.code).toBe('ERR_MANAGER_CERTIFICATE_UNTRUSTED');
         const cHttp = recordingClient(withServer(before.sylink, { httpPort: ports.http }));
-        expect((await errorOf(cHttp.client.heartbeat())).code).toBe('ERR_POLICY_SIGNATURE_INVALID');
+        // The index names its signer: a certificate this sylink does not list (issue 13 point 5).
+        expect((await errorOf(cHttp.client.heartbeat())).code).toBe('ERR_POLICY_UNTRUSTED_SIGNER');
         expect(c.changes).toEqual([]);
         expect(cHttp.changes).toEqual([]);
         expect(c.client.trustedCertificates().length).toBe(1);
@@ -274,7 +275,7 @@ describe('certificate change on a single manager: endorsement by the previous ke
           expect(e.code, what).toBe('ERR_MANAGER_UNREACHABLE');
           expect(e.cause?.code, what).toBe('ERR_MANAGER_CERTIFICATE_UNTRUSTED');
           expect((await errorOf(http.client.heartbeat())).code, what).toBe(
-            'ERR_POLICY_SIGNATURE_INVALID',
+            'ERR_POLICY_UNTRUSTED_SIGNER',
           );
           expect(https.changes, what).toEqual([]);
           expect(http.changes, what).toEqual([]);

@@ -2,9 +2,9 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { Kcs } from '../../src/kcs.js';
 import { isSepmError } from '../../src/errors.js';
-import { createManager, type Manager, type ManagerSite } from '../../src/node/manager.js';
-import { createClient } from '../../src/node/client.js';
-import { PATH_INDEX } from '../../src/node/protocol.js';
+import { createManager, type Manager, type ManagerSite } from '../../src/node/manager/index.js';
+import { createClient } from '../../src/node/client/client.js';
+import { PATH_INDEX } from '../../src/protocol/index.js';
 import { testIdentity } from './helpers.js';
 
 const ALL_ZERO = { client: 0, clientHttp: 0, manager: 0, reporting: 0, webServices: 0 };

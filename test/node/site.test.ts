@@ -7,7 +7,7 @@ import { keystoreFromIdentity, writePem } from '../../src/keystore/index.js';
 import { buildSylink, parseSylink } from '../../src/sylink/index.js';
 import { Kcs } from '../../src/kcs.js';
 import { isSepmError } from '../../src/errors.js';
-import { createSite, loadSite, SITE_FILES } from '../../src/node/site.js';
+import { createSite, loadSite, SITE_FILES } from '../../src/node/site/site.js';
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'sepm-site-'));

@@ -2,8 +2,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Kcs } from '../../src/kcs.js';
-import { createManager, type Manager } from '../../src/node/manager.js';
-import { TLS12_CIPHERS, TLS13_CIPHERS } from '../../src/node/tls_profile.js';
+import { createManager, type Manager } from '../../src/node/manager/index.js';
+import { TLS12_CIPHERS, TLS13_CIPHERS } from '../../src/node/http/tls_profile.js';
 import { testIdentity } from './helpers.js';
 import { requireTool, toolPath } from '../helpers/tools.js';
 

@@ -11,16 +11,16 @@ import { generateServerIdentity } from '../../src/cert/index.js';
 import { signPolicy, sealPolicy } from '../../src/policy/index.js';
 import { parseSylink, type Sylink } from '../../src/sylink/index.js';
 import { isSepmError } from '../../src/errors.js';
-import { createSite, loadSite, type Site } from '../../src/node/site.js';
-import { importCertificate, dropCertificate } from '../../src/node/certificate_import.js';
-import { createManager, type Manager, type ManagerHandler } from '../../src/node/manager.js';
-import { createClient } from '../../src/node/client.js';
+import { createSite, loadSite, type Site } from '../../src/node/site/site.js';
+import { importCertificate, dropCertificate } from '../../src/node/site/import.js';
+import { createManager, type Manager, type ManagerHandler } from '../../src/node/manager/index.js';
+import { createClient } from '../../src/node/client/client.js';
 import {
   PATH_INDEX,
   PATH_POLICY_PREFIX,
   encodeSignedIndexEnvelope,
   parseSignedIndexEnvelope,
-} from '../../src/node/protocol.js';
+} from '../../src/protocol/index.js';
 import { requireTool } from '../helpers/tools.js';
 
 const HAS_JDK = requireTool('jdk', import.meta.url);

@@ -1,13 +1,13 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { connect, createServer as createTlsServer } from 'node:tls';
 import type { Server as TlsServer } from 'node:tls';
-import { createManager, HTTPS_PORTS, type Manager } from '../../src/node/manager.js';
-import { TLS12_CIPHERS, TLS13_CIPHERS } from '../../src/node/tls_profile.js';
+import { createManager, HTTPS_PORTS, type Manager } from '../../src/node/manager/index.js';
+import { TLS12_CIPHERS, TLS13_CIPHERS } from '../../src/node/http/tls_profile.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tlsCredentials } from '../../src/node/tls_credentials.js';
-import { createSite, loadSite } from '../../src/node/site.js';
+import { tlsCredentials } from '../../src/node/http/tls_credentials.js';
+import { createSite, loadSite } from '../../src/node/site/site.js';
 import { readPem } from '../../src/keystore/index.js';
 
 const ALL_ZERO = { client: 0, clientHttp: 0, manager: 0, reporting: 0, webServices: 0 };

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateServerIdentity } from '../../src/cert/index.js';
 import { keystoreFromIdentity, writePkcs12 } from '../../src/keystore/index.js';
-import { createSite, loadSite } from '../../src/node/site.js';
-import { importCertificate } from '../../src/node/certificate_import.js';
+import { createSite, loadSite } from '../../src/node/site/site.js';
+import { importCertificate } from '../../src/node/site/import.js';
 
 describe('a site whose certificate changes back and forth', () => {
   let dir: string;

@@ -7,8 +7,8 @@ import { connect } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSite, loadSite } from '../../src/node/site.js';
-import { createManager, type Manager } from '../../src/node/manager.js';
+import { createSite, loadSite } from '../../src/node/site/site.js';
+import { createManager, type Manager } from '../../src/node/manager/index.js';
 import { exchange, rawRequest } from '../../scripts/fuzz/http.js';
 
 describe('registration body cut short by the client', () => {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { generateServerIdentity } from '../../src/cert/index.js';
 import type { ServerIdentity } from '../../src/cert/types.js';
 import { keystoreFromIdentity, writePkcs12 } from '../../src/keystore/index.js';
-import { createSite, loadSite } from '../../src/node/site.js';
+import { createSite, loadSite } from '../../src/node/site/site.js';
 
 const KILLS = 6;
 

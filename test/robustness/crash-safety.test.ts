@@ -104,9 +104,9 @@ import type { ServerIdentity } from '../../src/cert/types.js';
 import { keystoreFromIdentity, writePkcs12 } from '../../src/keystore/index.js';
 import { isSepmError } from '../../src/errors.js';
 import { Kcs } from '../../src/kcs.js';
-import { createSite, loadSite, type Site } from '../../src/node/site.js';
-import { importCertificate } from '../../src/node/certificate_import.js';
-import { COMMIT_DIR } from '../../src/node/atomic_file.js';
+import { createSite, loadSite, type Site } from '../../src/node/site/site.js';
+import { importCertificate } from '../../src/node/site/import.js';
+import { COMMIT_DIR } from '../../src/node/site/atomic_file.js';
 
 /** Runs `op` with a crash at step `k`; tells whether the fault was reached. */
 async function withCrashAt(k: number, op: () => Promise<unknown>): Promise<boolean> {

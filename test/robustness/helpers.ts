@@ -5,8 +5,8 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSite, loadSite, type Site } from '../../src/node/site.js';
-import { createManager, type Manager, type ManagerLimits } from '../../src/node/manager.js';
+import { createSite, loadSite, type Site } from '../../src/node/site/site.js';
+import { createManager, type Manager, type ManagerLimits } from '../../src/node/manager/index.js';
 
 export interface RunningManager {
   readonly manager: Manager;

@@ -19,9 +19,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { certificateFingerprint, formatFingerprint } from '../../cert/index.js';
 import { equalBytes } from '../../bytes.js';
-import { createClient, type HeartbeatResult } from '../client.js';
-import { createManager, PORT_NAMES, type PortName } from '../manager.js';
-import { SITE_FILES, createSite } from '../site.js';
+import { createClient, type HeartbeatResult } from '../client/client.js';
+import { createManager, PORT_NAMES, type PortName } from '../manager/index.js';
+import { SITE_FILES, createSite } from '../site/site.js';
 
 /** A sample policy: a small firewall rule set, as a manager would publish. */
 export const SAMPLE_POLICY = `<?xml version="1.0" encoding="UTF-8"?>

@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
-import { writeFileAtomic } from '../atomic_file.js';
+import { writeFileAtomic } from '../site/atomic_file.js';
 import { UsageError } from './args.js';
 
 /** The process surface the CLI uses; tests and the demo can pass their own. */

@@ -12,7 +12,7 @@ import { CertificateError } from '../../errors.js';
 import type { Kcs } from '../../kcs.js';
 import { detectKeystoreFormat, identityFromKeystore, readKeystore } from '../../keystore/index.js';
 import { parseSylink, trustedCertificates, type Sylink } from '../../sylink/index.js';
-import { loadSite, type Site } from '../site.js';
+import { loadSite, type Site } from '../site/site.js';
 import { str, strs, UsageError, type OptionSpec, type Values } from './args.js';
 import { readInput, readPath, withProgress, type Io } from './io.js';
 import { getSecret, hasSecret, kcsFromOptions, secretOptions, KCS_OPTIONS } from './secrets.js';

@@ -6,7 +6,7 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendBody } from '../webservices/http.js';
+import { sendBody } from '../http/response.js';
 import type { RestRequest, RestResponse } from './exchange.js';
 import { badRequest, sepmError, SEPM_MESSAGES } from './errors.js';
 import type { SepmRestHandler } from './router.js';

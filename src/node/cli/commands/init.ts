@@ -6,7 +6,7 @@
  * @module
  */
 import { join } from 'node:path';
-import { SITE_FILES, createSite } from '../../site.js';
+import { SITE_FILES, createSite } from '../../site/site.js';
 import { certificateFingerprint, formatFingerprint } from '../../../cert/index.js';
 import { flag, intOption, str, UsageError } from '../args.js';
 import { output, type Command } from '../command.js';
@@ -109,7 +109,7 @@ export const initCommand: Command = {
         kcsFingerprint: site.kcs.fingerprint(),
         adminUsername: site.adminUsername,
         ...(passwordOut !== undefined ? { adminPasswordFile: passwordOut } : {}),
-        ...(show ? { kcs: site.kcs.toString(), adminPassword } : {}),
+        ...(show ? { kcs: site.kcs.toHex(), adminPassword } : {}),
       },
       () => [
         `Created site in ${dir}`,
@@ -118,7 +118,7 @@ export const initCommand: Command = {
           ['Address', site.address],
           ['Certificate', cert.subject],
           ['SHA-256', formatFingerprint(certificateFingerprint(site.identity.certificate))],
-          ['Kcs', show ? site.kcs.toString() : `fingerprint ${site.kcs.fingerprint()}`],
+          ['Kcs', show ? site.kcs.toHex() : `fingerprint ${site.kcs.fingerprint()}`],
           ['Admin', site.adminUsername],
           [
             'Admin password',

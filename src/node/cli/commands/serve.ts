@@ -12,7 +12,7 @@ import {
   createManager,
   type ManagerAddress,
   type PortName,
-} from '../../manager.js';
+} from '../../manager/index.js';
 import { flag, intOption, str, strs, UsageError, type OptionSpec } from '../args.js';
 import type { Command } from '../command.js';
 import { certificateView } from '../format.js';

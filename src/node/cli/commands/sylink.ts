@@ -32,7 +32,7 @@ function sylinkView(s: Sylink, showSecrets: boolean) {
     domainId: s.domainId,
     ...(s.nameSpace !== undefined ? { nameSpace: s.nameSpace } : {}),
     kcsFingerprint: s.kcs.fingerprint(),
-    ...(showSecrets ? { kcs: s.kcs.toString() } : {}),
+    ...(showSecrets ? { kcs: s.kcs.toHex() } : {}),
     communication: withoutXml(s.communication),
     serverLists: s.serverLists.map((l) => ({
       name: l.name,

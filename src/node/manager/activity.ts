@@ -1,0 +1,197 @@
+/**
+ * Client activity as the reporting port (8445) shows it: registrations, heartbeats (signed index
+ * fetches) and policy downloads, counted per client with the last time each was seen. Recorded
+ * by a tap in front of the distribution handler on the client ports (443 and 8014).
+ *
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PATH_INDEX, PATH_POLICY_PREFIX, PATH_REGISTER } from '../../protocol/index.js';
+import type { RegisteredClient } from './policy_store.js';
+import type { ManagerState, SavedClient } from './state/store.js';
+
+/** Counters of one client. */
+export interface ClientActivity {
+  readonly clientId: string;
+  readonly hostname: string | undefined;
+  readonly registeredAt: Date;
+  /** Signed-index fetches (200 or 304). */
+  readonly heartbeats: number;
+  /** Sealed-policy downloads (200). */
+  readonly downloads: number;
+  /** Last request with this client's id, or the registration. */
+  readonly lastSeen: Date;
+  /** Address of the last request. */
+  readonly lastAddress: string | undefined;
+}
+
+/** Totals over every client, including requests without a (known) client id. */
+export interface ActivityTotals {
+  readonly registrations: number;
+  readonly heartbeats: number;
+  readonly downloads: number;
+  /** Registered clients. */
+  readonly clients: number;
+}
+
+interface Counters {
+  heartbeats: number;
+  downloads: number;
+  lastSeen: number;
+  lastAddress: string | undefined;
+}
+
+/** Counts what the client ports served. */
+export class ActivityRecorder {
+  readonly #clients: ReadonlyMap<string, RegisteredClient>;
+  readonly #now: () => number;
+  readonly #counters = new Map<string, Counters>();
+  #registrations = 0;
+  #heartbeats = 0;
+  #downloads = 0;
+  #dirty = false;
+  #onDirty: (() => void) | undefined;
+
+  /**
+   * @param clients - the manager's registered clients; only their ids are counted per client,
+   *   so a forged `X-Sepm-Client-Id` cannot grow this table.
+   */
+  constructor(clients: ReadonlyMap<string, RegisteredClient>, now: () => number = Date.now) {
+    this.#clients = clients;
+    this.#now = now;
+  }
+
+  /** Records one answered request of the distribution protocol. */
+  record(
+    method: string,
+    url: string,
+    status: number,
+    clientId: string | undefined,
+    address: string | undefined,
+  ): void {
+    let kind: 'register' | 'heartbeat' | 'download' | undefined;
+    if (url === PATH_REGISTER && method === 'POST' && status === 200) kind = 'register';
+    else if (url === PATH_INDEX && method === 'GET' && (status === 200 || status === 304))
+      kind = 'heartbeat';
+    else if (url.startsWith(PATH_POLICY_PREFIX) && method === 'GET' && status === 200)
+      kind = 'download';
+    if (kind === undefined) return;
+    this.#markDirty();
+    if (kind === 'register') this.#registrations += 1;
+    if (kind === 'heartbeat') this.#heartbeats += 1;
+    if (kind === 'download') this.#downloads += 1;
+    if (clientId === undefined || !this.#clients.has(clientId)) return;
+    let c = this.#counters.get(clientId);
+    if (c === undefined) {
+      c = { heartbeats: 0, downloads: 0, lastSeen: 0, lastAddress: undefined };
+      this.#counters.set(clientId, c);
+    }
+    if (kind === 'heartbeat') c.heartbeats += 1;
+    if (kind === 'download') c.downloads += 1;
+    c.lastSeen = this.#now();
+    c.lastAddress = address;
+  }
+
+  /** Calls `listener` when counters change after the last {@link snapshot} (to save them soon). */
+  onDirty(listener: () => void): void {
+    this.#onDirty = listener;
+  }
+
+  #markDirty(): void {
+    if (this.#dirty) return;
+    this.#dirty = true;
+    this.#onDirty?.();
+  }
+
+  /** The counters as {@link ManagerState} keeps them (with the registrations). */
+  snapshot(): Pick<ManagerState, 'clients' | 'totals'> {
+    this.#dirty = false;
+    const clients: SavedClient[] = this.clients().map((c) => ({
+      clientId: c.clientId,
+      hostname: c.hostname,
+      registeredAt: c.registeredAt.getTime(),
+      heartbeats: c.heartbeats,
+      downloads: c.downloads,
+      lastSeen: this.#counters.get(c.clientId)?.lastSeen ?? 0,
+      lastAddress: c.lastAddress,
+    }));
+    const totals = {
+      registrations: this.#registrations,
+      heartbeats: this.#heartbeats,
+      downloads: this.#downloads,
+    };
+    return { clients, totals };
+  }
+
+  /** Takes back saved counters (before serving). */
+  restore(state: Pick<ManagerState, 'clients' | 'totals'>): void {
+    this.#registrations = state.totals.registrations;
+    this.#heartbeats = state.totals.heartbeats;
+    this.#downloads = state.totals.downloads;
+    for (const c of state.clients) {
+      if (c.heartbeats === 0 && c.downloads === 0 && c.lastSeen === 0) continue;
+      this.#counters.set(c.clientId, {
+        heartbeats: c.heartbeats,
+        downloads: c.downloads,
+        lastSeen: c.lastSeen,
+        lastAddress: c.lastAddress,
+      });
+    }
+  }
+
+  /** Totals. */
+  totals(): ActivityTotals {
+    return {
+      registrations: this.#registrations,
+      heartbeats: this.#heartbeats,
+      downloads: this.#downloads,
+      clients: this.#clients.size,
+    };
+  }
+
+  /** Every registered client with its counters, most recently seen first. */
+  clients(): ClientActivity[] {
+    const out: ClientActivity[] = [];
+    for (const [id, reg] of this.#clients) {
+      const c = this.#counters.get(id);
+      const lastSeen = Math.max(c?.lastSeen ?? 0, reg.registeredAt.getTime());
+      out.push({
+        clientId: id,
+        hostname: reg.hostname,
+        registeredAt: reg.registeredAt,
+        heartbeats: c?.heartbeats ?? 0,
+        downloads: c?.downloads ?? 0,
+        lastSeen: new Date(lastSeen),
+        lastAddress: c?.lastAddress,
+      });
+    }
+    return out.sort((a, b) => b.lastSeen.getTime() - a.lastSeen.getTime());
+  }
+
+  /**
+   * Wraps a client-port handler so that each answered request is recorded. The hot paths answer
+   * synchronously, so the status is usually known when the handler returns and no listener is
+   * added; otherwise the request is recorded when its response finishes.
+   */
+  tap<H extends (req: IncomingMessage, res: ServerResponse, next: () => void) => unknown>(
+    handler: H,
+  ): (req: IncomingMessage, res: ServerResponse, next: () => void) => unknown {
+    return (req, res, next) => {
+      const result = handler(req, res, next);
+      const done = () => {
+        const id = req.headers['x-sepm-client-id'];
+        this.record(
+          req.method ?? 'GET',
+          req.url ?? '',
+          res.statusCode,
+          typeof id === 'string' ? id : undefined,
+          req.socket?.remoteAddress,
+        );
+      };
+      // 'finish' is always emitted after this synchronous code, never during it.
+      if (res.headersSent) done();
+      else res.once('finish', done);
+      return result;
+    };
+  }
+}

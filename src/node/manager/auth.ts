@@ -1,0 +1,264 @@
+/**
+ * Authentication for the web services (8446), reporting (8445) and console (8443): accounts
+ * checked in constant time against scrypt hashes (RFC 7914), random bearer/session tokens kept
+ * only as SHA-256 hashes, and a per-address throttle on failed logins.
+ *
+ * @module
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  hashPassword as hashSitePassword,
+  passwordVerifier,
+  type AdminCredential,
+} from '../site/password.js';
+
+/** Roles: administrators may publish; readers may only read (a write answers 403). */
+export type Role = 'administrator' | 'reader';
+
+/** A login account. The password is never held: only something that verifies it. */
+export interface Account {
+  readonly username: string;
+  readonly role: Role;
+  /** Resolves whether `password` is right; must take the same time whatever the answer. */
+  verifyPassword(password: string): Promise<boolean>;
+}
+
+/**
+ * A stored scrypt credential: the shape `site.json` keeps the admin one in (`createSite`), so the
+ * two can never drift apart.
+ */
+export type ScryptCredential = AdminCredential;
+
+/**
+ * Hashes a password into a {@link ScryptCredential} (scrypt N = 2^15, r = 8, p = 1, 16-byte salt,
+ * 32-byte key: the parameters `createSite` uses for the admin; `site/password.ts`).
+ */
+export const hashPassword = hashSitePassword;
+
+/**
+ * An {@link Account} over a stored scrypt credential: scrypt with the stored parameters, then
+ * `timingSafeEqual` against the stored key (`site/password.ts`).
+ *
+ * @throws TypeError when the credential is malformed or its cost exceeds N 2^20, r 32, p 16.
+ */
+export function accountFromCredential(credential: ScryptCredential, role: Role): Account {
+  const verifyPassword = passwordVerifier(credential);
+  return { username: credential.username, role, verifyPassword };
+}
+
+function digest(s: string): Buffer {
+  return createHash('sha256').update(s, 'utf8').digest();
+}
+
+/**
+ * Checks user name and password against a fixed set of accounts without revealing, by timing,
+ * whether the user name exists: every account's name is compared (SHA-256 of both sides, then
+ * `timingSafeEqual`, so lengths do not leak either), and one password hash is always computed,
+ * against a real account even when no name matched.
+ */
+export class Authenticator {
+  readonly #accounts: readonly { account: Account; name: Buffer }[];
+  readonly #maxConcurrent: number;
+  #running = 0;
+
+  /**
+   * @param accounts - at least one account; user names must be distinct.
+   * @param maxConcurrent - scrypt runs allowed at once (each takes ~32 MiB and ~100 ms); more
+   *   logins at the same moment are told to retry ({@link Authenticator.check} returns `'busy'`).
+   */
+  constructor(accounts: readonly Account[], maxConcurrent = 4) {
+    if (accounts.length === 0) throw new TypeError('"accounts" expected at least one account');
+    const names = new Set(accounts.map((a) => a.username));
+    if (names.size !== accounts.length) throw new TypeError('"accounts" has duplicate user names');
+    this.#accounts = accounts.map((account) => ({ account, name: digest(account.username) }));
+    this.#maxConcurrent = maxConcurrent;
+  }
+
+  /** The account whose credentials these are, `undefined` if wrong, `'busy'` if saturated. */
+  async check(username: string, password: string): Promise<Account | undefined | 'busy'> {
+    if (this.#running >= this.#maxConcurrent) return 'busy';
+    this.#running += 1;
+    try {
+      const name = digest(username);
+      let match: Account | undefined;
+      for (const a of this.#accounts) {
+        // No early exit: every comparison runs.
+        if (timingSafeEqual(a.name, name) && match === undefined) match = a.account;
+      }
+      const verifier = match ?? this.#accounts[0]!.account;
+      const ok = await verifier.verifyPassword(password);
+      return match !== undefined && ok ? match : undefined;
+    } finally {
+      this.#running -= 1;
+    }
+  }
+}
+
+/** What a token stands for. */
+export interface TokenInfo {
+  readonly username: string;
+  readonly role: Role;
+  readonly domain: string;
+  /** `'bearer'`: REST `Authorization` header; `'session'`: the console cookie. */
+  readonly kind: 'bearer' | 'session';
+  /** Milliseconds since the epoch (on the store's clock). */
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+}
+
+// 32 random bytes in base64url without padding: 43 characters.
+const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Issued tokens. A token is 256 random bits (base64url); the store keys entries by SHA-256 of
+ * the token, so a memory dump or a log of the map yields no usable token, and lookups by hash
+ * reveal nothing about the token through timing.
+ */
+export class TokenStore {
+  readonly #byHash = new Map<string, TokenInfo>();
+  readonly #now: () => number;
+  readonly #max: number;
+
+  /**
+   * @param now - clock in ms (tests inject one).
+   * @param max - most live tokens; beyond that the oldest is dropped.
+   */
+  constructor(now: () => number = Date.now, max = 10_000) {
+    this.#now = now;
+    this.#max = max;
+  }
+
+  /** Issues a token valid for `ttlMs`. */
+  issue(
+    info: Omit<TokenInfo, 'issuedAt' | 'expiresAt'>,
+    ttlMs: number,
+  ): { token: string; info: TokenInfo } {
+    this.sweep();
+    while (this.#byHash.size >= this.#max) {
+      const oldest = this.#byHash.keys().next().value as string;
+      this.#byHash.delete(oldest);
+    }
+    const token = randomBytes(32).toString('base64url');
+    const now = this.#now();
+    const full: TokenInfo = { ...info, issuedAt: now, expiresAt: now + ttlMs };
+    this.#byHash.set(hashToken(token), full);
+    return { token, info: full };
+  }
+
+  /** The live token's info; `undefined` when unknown, malformed, expired or of another kind. */
+  lookup(token: string | undefined, kinds: readonly TokenInfo['kind'][]): TokenInfo | undefined {
+    if (token === undefined || !TOKEN_RE.test(token)) return undefined;
+    const h = hashToken(token);
+    const info = this.#byHash.get(h);
+    if (info === undefined) return undefined;
+    if (this.#now() >= info.expiresAt) {
+      this.#byHash.delete(h);
+      return undefined;
+    }
+    return kinds.includes(info.kind) ? info : undefined;
+  }
+
+  /** Revokes a token; resolves whether it was live. */
+  revoke(token: string | undefined): boolean {
+    if (token === undefined || !TOKEN_RE.test(token)) return false;
+    return this.#byHash.delete(hashToken(token));
+  }
+
+  /** Drops expired entries. */
+  sweep(): void {
+    const now = this.#now();
+    for (const [h, info] of this.#byHash) if (now >= info.expiresAt) this.#byHash.delete(h);
+  }
+
+  /** Live token count (tests, reporting). */
+  get size(): number {
+    return this.#byHash.size;
+  }
+}
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'ascii').digest('hex');
+}
+
+/** Options of {@link LoginThrottle}. */
+export interface ThrottleOptions {
+  /** Failed logins allowed per address before a lockout (default 5). */
+  readonly maxFailures?: number;
+  /** First lockout, ms (default 60 s); it doubles with each further failure, up to 15 min. */
+  readonly lockoutMs?: number;
+  /** Failures older than this are forgotten, ms (default 15 min). */
+  readonly windowMs?: number;
+  /** Most addresses tracked (default 10,000). */
+  readonly maxEntries?: number;
+}
+
+interface ThrottleEntry {
+  failures: number;
+  first: number;
+  blockedUntil: number;
+}
+
+/**
+ * Throttles failed logins per source address (OWASP Authentication Cheat Sheet, "Protect against
+ * automated attacks"): after `maxFailures` failures the address is locked out for a time that
+ * doubles with each further failure; a success clears it.
+ */
+export class LoginThrottle {
+  readonly #entries = new Map<string, ThrottleEntry>();
+  readonly #now: () => number;
+  readonly #o: Required<ThrottleOptions>;
+
+  constructor(now: () => number = Date.now, options: ThrottleOptions = {}) {
+    this.#now = now;
+    this.#o = {
+      maxFailures: options.maxFailures ?? 5,
+      lockoutMs: options.lockoutMs ?? 60_000,
+      windowMs: options.windowMs ?? 15 * 60_000,
+      maxEntries: options.maxEntries ?? 10_000,
+    };
+  }
+
+  /** Milliseconds `address` must still wait, 0 if it may try now. */
+  retryAfterMs(address: string): number {
+    const e = this.#entries.get(address);
+    if (e === undefined) return 0;
+    const now = this.#now();
+    if (now - e.first > this.#o.windowMs && now >= e.blockedUntil) {
+      this.#entries.delete(address);
+      return 0;
+    }
+    return Math.max(0, e.blockedUntil - now);
+  }
+
+  /** Records a failure. */
+  failure(address: string): void {
+    const now = this.#now();
+    let e = this.#entries.get(address);
+    if (e === undefined || (now - e.first > this.#o.windowMs && now >= e.blockedUntil)) {
+      if (e === undefined && this.#entries.size >= this.#o.maxEntries) this.#evict(now);
+      e = { failures: 0, first: now, blockedUntil: 0 };
+      this.#entries.set(address, e);
+    }
+    e.failures += 1;
+    const over = e.failures - this.#o.maxFailures;
+    if (over >= 0) {
+      const ms = Math.min(this.#o.lockoutMs * 2 ** Math.min(over, 20), 15 * 60_000);
+      e.blockedUntil = now + ms;
+    }
+  }
+
+  /** Records a success: the address starts afresh. */
+  success(address: string): void {
+    this.#entries.delete(address);
+  }
+
+  #evict(now: number): void {
+    for (const [k, e] of this.#entries) {
+      if (now >= e.blockedUntil) this.#entries.delete(k);
+      if (this.#entries.size < this.#o.maxEntries) return;
+    }
+    // Every tracked address is locked out: drop the oldest rather than grow without bound.
+    const oldest = this.#entries.keys().next().value as string | undefined;
+    if (oldest !== undefined) this.#entries.delete(oldest);
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * What `createManager` takes: the site, ports, handlers, peers, limits, state store, services
+ * options; their defaults and their checks.
+ *
+ * @module
+ */
+import type { X509Certificate } from '../../cert/x509.js';
+import type { ServerIdentity } from '../../cert/types.js';
+import type { Kcs } from '../../kcs.js';
+import type { SignedEndorsement } from '../../protocol/index.js';
+import type { Handler } from '../http/handler.js';
+import type { ManagerServicesOptions } from './context.js';
+import { PORT_NAMES, type PortName, type PortOptions } from './ports.js';
+import type { ManagerStore } from './state/store.js';
+
+/** What a manager needs from a site (`Site` from `createSite`/`loadSite` fits). */
+export interface ManagerSite {
+  /** The server identity: one certificate on every HTTPS port; also signs policies and the index. */
+  readonly identity: ServerIdentity;
+  /** The site key that seals policies. */
+  readonly kcs: Kcs;
+  /** The domain id, 32 upper-case hex. */
+  readonly domainId: string;
+  /**
+   * The certificates clients trust (the sylink certificate list). Defaults to the identity's
+   * certificate; during a certificate change it also holds the old one.
+   */
+  readonly certificates?: readonly X509Certificate[];
+  /**
+   * Endorsements of the current certificate by the previous one (a loaded site's), served on the
+   * client ports at `/secars/endorsements` (docs/protocol.md §2.5). Default none.
+   */
+  readonly endorsements?: readonly SignedEndorsement[];
+  /** The site's other managers; `ManagerOptions.peers`, when given, takes their place. */
+  readonly peers?: readonly ManagerPeer[];
+  /**
+   * The site directory (a loaded site's): the manager keeps its state in its `manager-state/`
+   * folder unless `ManagerOptions.store` says otherwise.
+   */
+  readonly dir?: string;
+}
+
+/**
+ * A request listener for one port (see `Handler`): call `next()` to fall through to the role's
+ * default handler.
+ */
+export type ManagerHandler = Handler;
+
+/** Another manager of the same site, listed in `Manager.sylink` after this one. */
+export interface ManagerPeer {
+  /** Host name or IP address clients use. */
+  readonly address: string;
+  /** HTTPS client port (default 443). */
+  readonly httpsPort?: number;
+  /** HTTP client port; omit to keep clients of an HTTP list away from this peer. */
+  readonly httpPort?: number;
+  /** Priority block, 1 = first tried (default 2). */
+  readonly priority?: number;
+  /** Its manager port for replication (default 8443). */
+  readonly managerPort?: number;
+  /**
+   * Its certificate (X509Certificate, DER or PEM): pinned for mutual TLS on 8443, trusted for
+   * its signatures, and listed in `Manager.sylink`. Without it the peer is not replicated.
+   */
+  readonly certificate?: X509Certificate | Uint8Array | string;
+}
+
+/** Limits that bound what one client can make the manager hold. */
+export interface ManagerLimits {
+  /** Largest request head, bytes (default 16 KiB). */
+  readonly maxHeaderSize?: number;
+  /** Most header lines (default 64). */
+  readonly maxHeadersCount?: number;
+  /** Time to receive a complete request head, ms (default 10 s; slowloris bound). */
+  readonly headersTimeoutMs?: number;
+  /** Time to receive a complete request, ms (default 30 s). */
+  readonly requestTimeoutMs?: number;
+  /** Idle time of a keep-alive connection between requests, ms (default 5 s). */
+  readonly keepAliveTimeoutMs?: number;
+  /** Idle socket timeout, ms (default 60 s). */
+  readonly idleTimeoutMs?: number;
+  /** TLS handshake deadline, ms (default 10 s). */
+  readonly handshakeTimeoutMs?: number;
+  /** Largest request body, bytes (default 64 KiB); larger gives 413. */
+  readonly maxBodyBytes?: number;
+  /** Most registered clients kept (default 100,000); more gives 503. */
+  readonly maxClients?: number;
+  /** Deadline of a graceful `close()`, ms, after which open connections are cut (default 10 s). */
+  readonly closeTimeoutMs?: number;
+}
+
+/** Options of `createManager`. */
+export interface ManagerOptions {
+  /** The site this manager serves. */
+  readonly site: ManagerSite;
+  /** Address to bind every port to (default `'127.0.0.1'`). */
+  readonly host?: string;
+  /** Address clients use to reach this manager, for `Manager.sylink` (default `host`). */
+  readonly publicAddress?: string;
+  /**
+   * Port numbers by role; 0 picks a free port, `false` binds nothing for that role (mount
+   * `Manager.handler(role)` on your own server instead). Omitted roles: `DEFAULT_PORTS`.
+   */
+  readonly ports?: PortOptions;
+  /** User request listeners by port; see {@link ManagerHandler}. */
+  readonly handlers?: Partial<Record<PortName, ManagerHandler>>;
+  /** Other managers of the site, for `Manager.sylink` and replication. */
+  readonly peers?: readonly ManagerPeer[];
+  /** Request limits. */
+  readonly limits?: ManagerLimits;
+  /** Signature format of the policy index: `'raw'` (default) or `'cms'`. */
+  readonly indexSignature?: 'raw' | 'cms';
+  /**
+   * Where published policies, registrations and activity are kept across restarts (see
+   * `ManagerStore`). Default: `fileStore(<site.dir>/manager-state)` when the site has a
+   * directory, else `memoryStore()`.
+   */
+  readonly store?: ManagerStore;
+  /** Called with errors thrown by handlers (they also turn into a 500). */
+  readonly onError?: (error: unknown, port: PortName) => void;
+  /** Web services (8446), reporting (8445), console and replication (8443); docs/rest-api.md. */
+  readonly services?: ManagerServicesOptions;
+}
+
+/** The defaults of {@link ManagerLimits}. */
+export const DEFAULT_LIMITS: Required<ManagerLimits> = Object.freeze({
+  maxHeaderSize: 16 * 1024,
+  maxHeadersCount: 64,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  idleTimeoutMs: 60_000,
+  handshakeTimeoutMs: 10_000,
+  maxBodyBytes: 64 * 1024,
+  maxClients: 100_000,
+  closeTimeoutMs: 10_000,
+});
+
+/**
+ * Checks the parts of `options` that `createManager` reads at once.
+ *
+ * @throws TypeError naming the field for a bad site or handler.
+ */
+export function checkOptions(options: ManagerOptions): void {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('"options" expected an object');
+  const { site } = options;
+  if (
+    typeof site !== 'object' ||
+    site === null ||
+    site.identity === undefined ||
+    site.kcs === undefined
+  ) {
+    throw new TypeError('"options.site" expected a site with identity and kcs');
+  }
+  if (typeof site.domainId !== 'string' || !/^[0-9A-F]{32}$/.test(site.domainId)) {
+    throw new TypeError('"options.site.domainId" expected 32 upper-case hex digits');
+  }
+  for (const key of Object.keys(options.handlers ?? {})) {
+    if (!PORT_NAMES.includes(key as PortName))
+      throw new TypeError(`"handlers.${key}" is not a manager port`);
+    if (typeof options.handlers?.[key as PortName] !== 'function') {
+      throw new TypeError(`"handlers.${key}" expected a function`);
+    }
+  }
+}

@@ -1,0 +1,316 @@
+/**
+ * The published-policy store of one manager: each publication is sealed once, the signed index
+ * over the set is re-signed on every change, and downloads are answered from cached buffers, so
+ * a download costs no cryptography (docs/protocol.md §3, §4). Every change is announced to the
+ * listeners (state persistence, replication) and resolves only once they have taken it.
+ *
+ * @module
+ */
+import type { Kcs } from '../../kcs.js';
+import type { ServerIdentity } from '../../cert/types.js';
+import { sealPolicy, signPolicy } from '../../policy/index.js';
+import {
+  INDEX_FORMAT,
+  PROTOCOL_VERSION,
+  encodeIndex,
+  encodeSignedIndexEnvelope,
+  type IndexEntry,
+} from '../../protocol/index.js';
+import { sha256Hex } from '../digest.js';
+import { cachedBody, etagOf, type CachedBody } from '../http/response.js';
+import type { SavedPolicy } from './state/store.js';
+
+/** A policy as published by {@link PolicyStore.publish}. */
+export interface PublishedPolicy {
+  /** The policy name. */
+  readonly name: string;
+  /** Per-name serial: 1 on first publication, then +1 each time (continues across restarts). */
+  readonly serial: number;
+  /** SHA-256 of the sealed bytes (lower-case hex). */
+  readonly sha256: string;
+  /** Length of the sealed bytes. */
+  readonly size: number;
+  /** The sealed bytes exactly as served. */
+  readonly sealed: Uint8Array;
+  /** JSON form: the bytes are summarised (`sealed` is left out; `size` and `sha256` name them). */
+  toJSON(): { name: string; serial: number; sha256: string; size: number };
+}
+
+/** What SEPM's policy summary says about a policy beside the distribution data. */
+export interface PolicyMeta {
+  /** SEPM policy type (`av`, `fw`, `hid`, `ips`, `lu`, `adc`, `exceptions`, …). */
+  readonly policytype: string;
+  readonly desc: string;
+  readonly enabled: boolean;
+  /** Last change, ms since the epoch. */
+  readonly lastmodifiedtime: number;
+}
+
+interface StoredPolicy extends PublishedPolicy {
+  readonly cached: CachedBody;
+  readonly meta: PolicyMeta;
+}
+
+/** A registered client, as the manager remembers it. */
+export interface RegisteredClient {
+  readonly clientId: string;
+  readonly hostname: string | undefined;
+  readonly registeredAt: Date;
+}
+
+/** What the store needs from the site. */
+export interface StoreSite {
+  readonly identity: ServerIdentity;
+  readonly kcs: Kcs;
+  readonly domainId: string;
+}
+
+/** A change of the published set: the names, and whether it was made here or replicated. */
+export interface PolicyChange {
+  readonly names: readonly string[];
+  readonly origin: 'local' | 'replicated';
+}
+
+/** Called on every change; the change completes once the returned promise settles. */
+export type PolicyChangeListener = (change: PolicyChange) => void | Promise<void>;
+
+const DEFAULT_META = { policytype: 'generic', desc: '', enabled: true } as const;
+
+function publishedOf(p: {
+  name: string;
+  serial: number;
+  sha256: string;
+  size: number;
+  sealed: Uint8Array;
+}): PublishedPolicy {
+  const { name, serial, sha256, size, sealed } = p;
+  return { name, serial, sha256, size, sealed, toJSON: () => ({ name, serial, sha256, size }) };
+}
+
+function stored(name: string, serial: number, sealed: Uint8Array, meta: PolicyMeta): StoredPolicy {
+  const body = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
+  const sha256 = sha256Hex(body);
+  const own = new Uint8Array(body);
+  return {
+    ...publishedOf({ name, serial, sha256, size: body.length, sealed: own }),
+    cached: cachedBody(Buffer.from(own.buffer), etagOf(sha256), 'application/octet-stream'),
+    meta,
+  };
+}
+
+/**
+ * Published policies and the signed index over them. Each publication seals once; requests are
+ * answered from cached buffers, so a download costs no cryptography.
+ */
+export class PolicyStore {
+  readonly #site: StoreSite;
+  readonly #signatureFormat: 'raw' | 'cms';
+  readonly #now: () => number;
+  readonly #policies = new Map<string, StoredPolicy>();
+  readonly #listeners: PolicyChangeListener[] = [];
+  #serial = 0;
+  #index: CachedBody | undefined;
+  // Changes run one at a time so that index serials follow publication order.
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(site: StoreSite, signatureFormat: 'raw' | 'cms', now: () => number = Date.now) {
+    this.#site = site;
+    this.#signatureFormat = signatureFormat;
+    this.#now = now;
+  }
+
+  /** Adds a change listener (see {@link PolicyChangeListener}). */
+  onChange(listener: PolicyChangeListener): void {
+    this.#listeners.push(listener);
+  }
+
+  /** The current signed index response body and its ETag (built on first use). */
+  async index(): Promise<CachedBody> {
+    if (this.#index === undefined) {
+      await this.#enqueue(async () => {
+        if (this.#index === undefined) await this.#resign();
+      });
+    }
+    return this.#index!;
+  }
+
+  /** The cached index, if built. */
+  get cachedIndex(): CachedBody | undefined {
+    return this.#index;
+  }
+
+  /** The last index serial issued. */
+  get indexSerial(): number {
+    return this.#serial;
+  }
+
+  /** A stored policy by name. */
+  get(name: string): StoredPolicy | undefined {
+    return this.#policies.get(name);
+  }
+
+  /** The metadata of a published policy. */
+  meta(name: string): PolicyMeta | undefined {
+    return this.#policies.get(name)?.meta;
+  }
+
+  /** Every published policy, sorted by name. */
+  list(): PublishedPolicy[] {
+    return [...this.#policies.values()]
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map(publishedOf);
+  }
+
+  /**
+   * Seals `data` under `name` (once), then re-signs the index. `meta` fields not given keep
+   * their previous value (defaults: type `generic`, enabled, no description).
+   */
+  publish(
+    name: string,
+    data: Uint8Array,
+    meta: Partial<Omit<PolicyMeta, 'lastmodifiedtime'>> = {},
+  ): Promise<PublishedPolicy> {
+    return this.#enqueue(async () => {
+      const sealed = await sealPolicy(data, { identity: this.#site.identity, kcs: this.#site.kcs });
+      const cur = this.#policies.get(name);
+      const m = { ...DEFAULT_META, ...cur?.meta, ...meta, lastmodifiedtime: this.#now() };
+      const p = stored(name, (cur?.serial ?? 0) + 1, sealed, m);
+      this.#policies.set(name, p);
+      await this.#resign();
+      await this.#announce({ names: [name], origin: 'local' });
+      return publishedOf(p);
+    });
+  }
+
+  /** Withdraws a policy; resolves to whether it existed. */
+  unpublish(name: string): Promise<boolean> {
+    return this.#enqueue(async () => {
+      const had = this.#policies.delete(name);
+      if (had) {
+        await this.#resign();
+        await this.#announce({ names: [name], origin: 'local' });
+      }
+      return had;
+    });
+  }
+
+  /**
+   * Replication hook (`replication/`): takes a peer's already-sealed policies as they are
+   * (no re-sealing) where newer than held (higher serial; equal serial: higher SHA-256, so every
+   * manager settles on the same bytes). Then serves the peer's signed index verbatim if it lists
+   * exactly what is now held and its serial is above ours (clients refuse a lower one), else
+   * re-signs. Resolves the names taken.
+   */
+  adopt(
+    entries: readonly { name: string; serial: number; sealed: Uint8Array }[],
+    signedIndex: { body: Buffer; serial: number; policies: readonly IndexEntry[] },
+  ): Promise<string[]> {
+    return this.#enqueue(async () => {
+      const taken = this.#takeNewer(entries);
+      if (taken.length === 0) return taken;
+      if (!this.#adoptIndex(signedIndex)) await this.#resign();
+      await this.#announce({ names: taken, origin: 'replicated' });
+      return taken;
+    });
+  }
+
+  /** What {@link ManagerState} keeps of the store. */
+  snapshot(): { indexSerial: number; policies: SavedPolicy[] } {
+    const policies = [...this.#policies.values()].map((p) => ({
+      name: p.name,
+      serial: p.serial,
+      sealed: p.sealed,
+      ...p.meta,
+    }));
+    return { indexSerial: this.#serial, policies };
+  }
+
+  /** Takes back a {@link snapshot} (before serving); the index is re-signed on first use. */
+  restore(state: { indexSerial: number; policies: readonly SavedPolicy[] }): void {
+    this.#policies.clear();
+    for (const p of state.policies) {
+      const { policytype, desc, enabled, lastmodifiedtime } = p;
+      this.#policies.set(
+        p.name,
+        stored(p.name, p.serial, p.sealed, { policytype, desc, enabled, lastmodifiedtime }),
+      );
+    }
+    this.#serial = Math.max(this.#serial, state.indexSerial);
+    this.#index = undefined;
+  }
+
+  #takeNewer(entries: readonly { name: string; serial: number; sealed: Uint8Array }[]): string[] {
+    const taken: string[] = [];
+    for (const e of entries) {
+      const sha256 = sha256Hex(e.sealed);
+      const cur = this.#policies.get(e.name);
+      if (
+        cur !== undefined &&
+        (e.serial < cur.serial || (e.serial === cur.serial && sha256 <= cur.sha256))
+      )
+        continue;
+      const meta = { ...DEFAULT_META, ...cur?.meta, lastmodifiedtime: this.#now() };
+      this.#policies.set(e.name, stored(e.name, e.serial, e.sealed, meta));
+      taken.push(e.name);
+    }
+    return taken;
+  }
+
+  // Serves the peer's index bytes when they describe exactly what is held now.
+  #adoptIndex(signedIndex: {
+    body: Buffer;
+    serial: number;
+    policies: readonly IndexEntry[];
+  }): boolean {
+    const held = this.list();
+    const listed = new Map(signedIndex.policies.map((p) => [p.name, p]));
+    const same =
+      signedIndex.serial > this.#serial &&
+      held.length === listed.size &&
+      held.every(
+        (p) => listed.get(p.name)?.serial === p.serial && listed.get(p.name)?.sha256 === p.sha256,
+      );
+    if (!same) return false;
+    this.#serial = signedIndex.serial;
+    const body = signedIndex.body;
+    this.#index = cachedBody(body, etagOf(sha256Hex(body)), 'application/json');
+    return true;
+  }
+
+  async #announce(change: PolicyChange): Promise<void> {
+    for (const l of this.#listeners) await l(change);
+  }
+
+  #enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task, task);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #resign(): Promise<void> {
+    const policies: IndexEntry[] = this.list().map(({ name, serial, sha256, size }) => ({
+      name,
+      serial,
+      sha256,
+      size,
+    }));
+    // Milliseconds since the epoch, or one more than the last serial: it grows across restarts
+    // of the manager too, so a client's rollback check survives them.
+    this.#serial = Math.max(this.#serial + 1, Date.now());
+    const bytes = encodeIndex({
+      format: INDEX_FORMAT,
+      version: PROTOCOL_VERSION,
+      domainId: this.#site.domainId,
+      serial: this.#serial,
+      issuedAt: new Date().toISOString(),
+      policies,
+    });
+    const signature = await signPolicy(bytes, this.#site.identity, {
+      format: this.#signatureFormat,
+    });
+    const signer = sha256Hex(new Uint8Array(this.#site.identity.certificate.rawData));
+    const env = encodeSignedIndexEnvelope(bytes, signature, this.#signatureFormat, signer);
+    const body = Buffer.from(env.buffer, env.byteOffset, env.byteLength);
+    this.#index = cachedBody(body, etagOf(sha256Hex(body)), 'application/json');
+  }
+}

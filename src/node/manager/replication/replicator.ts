@@ -1,0 +1,288 @@
+/**
+ * Manager-to-manager replication: pull a peer's signed index over pinned mutual TLS, verify it
+ * (signature by a site manager, this site's domain, no rollback), download the sealed policies
+ * that are newer than ours, check each against the index and open it, then serve them exactly as
+ * they are (same sealed bytes; the peer's signed index too when it lists exactly what we hold).
+ *
+ * Newer means a higher per-name serial; equal serials are ordered by SHA-256, so every manager
+ * settles on the same bytes. Withdrawals are not replicated (there are no tombstones).
+ *
+ * @module
+ */
+import type { X509Certificate } from '../../../cert/x509.js';
+import { ManagerError } from '../../../errors.js';
+import type { Kcs } from '../../../kcs.js';
+import { openPolicy, verifyPolicy } from '../../../policy/index.js';
+import type { PolicyStore } from '../policy_store.js';
+import { MAX_INDEX_BYTES, parseIndex, parseSignedIndexEnvelope } from '../../../protocol/index.js';
+import { sha256Hex } from '../../digest.js';
+import type { OwnCredentials } from './peer_client.js';
+import { peerRequest } from './peer_client.js';
+import type { PeerSet, ReplicationPeer } from './peers.js';
+
+/** Paths of the replication protocol on the manager port (docs/rest-api.md §Replication). */
+export const REPLICATION_PATHS = Object.freeze({
+  index: '/replication/v1/index',
+  policyPrefix: '/replication/v1/policies/',
+  notify: '/replication/v1/notify',
+});
+
+/** Outcome of one pull. */
+export interface ReplicationReport {
+  /** `address:port` of the peer. */
+  readonly peer: string;
+  readonly ok: boolean;
+  /** Policies taken from the peer (new or newer). */
+  readonly taken: readonly string[];
+  /** Serial of the peer's verified index. */
+  readonly indexSerial?: number;
+  /** Why the pull failed (`code: message`). */
+  readonly error?: string;
+}
+
+/** What the console shows about a peer. */
+export interface PeerStatus {
+  readonly address: string;
+  readonly managerPort: number;
+  /** SHA-256 of the pinned certificate, lower-case hex. */
+  readonly fingerprint: string;
+  readonly subject: string;
+  readonly lastAttempt: Date | undefined;
+  readonly lastSuccess: Date | undefined;
+  readonly lastError: string | undefined;
+  readonly lastIndexSerial: number | undefined;
+  /** Policies taken from this peer since start. */
+  readonly taken: number;
+}
+
+/** Options of {@link Replicator}. */
+export interface ReplicatorOptions {
+  readonly store: PolicyStore;
+  readonly kcs: Kcs;
+  readonly domainId: string;
+  readonly peers: PeerSet;
+  /** This manager's TLS client credentials (its own certificate). */
+  readonly credentials: () => Promise<OwnCredentials>;
+  /** Certificates whose signatures are accepted: the site's and the peers'. */
+  readonly trusted: () => X509Certificate[];
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly now: () => number;
+  readonly onError?: (error: unknown) => void;
+}
+
+interface PeerState {
+  running: Promise<ReplicationReport> | undefined;
+  again: boolean;
+  lastAttempt?: number;
+  lastSuccess?: number;
+  lastError?: string;
+  lastIndexSerial?: number;
+  taken: number;
+}
+
+function describe(e: unknown): string {
+  const code = (e as { code?: unknown })?.code;
+  const msg = e instanceof Error ? e.message : String(e);
+  return typeof code === 'string' ? `${code}: ${msg}` : msg;
+}
+
+/** Pulls from the pinned peers, on a timer, on a peer's notice, or on demand. */
+export class Replicator {
+  readonly #o: ReplicatorOptions;
+  readonly #state = new Map<string, PeerState>();
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  constructor(options: ReplicatorOptions) {
+    this.#o = options;
+    for (const p of options.peers.list())
+      this.#state.set(p.fingerprint, { running: undefined, again: false, taken: 0 });
+  }
+
+  /**
+   * Starts the periodic pull, with a first pull at once so that a (re)started manager catches up
+   * (no-op without peers or with `intervalMs` 0).
+   */
+  start(): void {
+    this.#stopped = false;
+    if (this.#o.intervalMs <= 0 || this.#o.peers.list().length === 0) return;
+    void this.replicateAll();
+    this.#timer = setInterval(() => {
+      void this.replicateAll();
+    }, this.#o.intervalMs);
+    this.#timer.unref();
+  }
+
+  /** Stops the timer; running pulls finish on their own, and no further pull starts. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await Promise.all([...this.#state.values()].map((s) => s.running?.catch(() => undefined)));
+  }
+
+  /** Pulls from every peer now; one report per peer (failures are reported, not thrown). */
+  replicateAll(): Promise<ReplicationReport[]> {
+    return Promise.all(this.#o.peers.list().map((p) => this.pullFrom(p)));
+  }
+
+  /**
+   * Pulls from `peer`. Pulls from one peer never overlap: a request while one runs makes one
+   * more run after it (a notice may announce a change the running pull missed).
+   */
+  pullFrom(peer: ReplicationPeer): Promise<ReplicationReport> {
+    const st = this.#state.get(peer.fingerprint)!;
+    if (st.running !== undefined) {
+      st.again = true;
+      return st.running;
+    }
+    const run = async (): Promise<ReplicationReport> => {
+      let report: ReplicationReport;
+      do {
+        st.again = false;
+        report = await this.#pullOnce(peer, st);
+      } while (st.again && !this.#stopped);
+      return report;
+    };
+    st.running = run().finally(() => {
+      st.running = undefined;
+    });
+    return st.running;
+  }
+
+  /** Tells every peer (best effort, in the background) that our published set changed. */
+  notifyPeers(except?: ReplicationPeer): void {
+    if (this.#stopped) return;
+    for (const p of this.#o.peers.list()) {
+      if (p === except) continue;
+      void this.#o
+        .credentials()
+        .then((own) =>
+          peerRequest(p, own, 'POST', REPLICATION_PATHS.notify, 4096, this.#o.timeoutMs),
+        )
+        .catch((e: unknown) => this.#o.onError?.(e));
+    }
+  }
+
+  /** Status of every peer. */
+  status(): PeerStatus[] {
+    return this.#o.peers.list().map((p) => {
+      const st = this.#state.get(p.fingerprint)!;
+      const d = (t: number | undefined) => (t === undefined ? undefined : new Date(t));
+      return {
+        address: p.address,
+        managerPort: p.managerPort,
+        fingerprint: p.fingerprint,
+        subject: p.certificate.subject,
+        lastAttempt: d(st.lastAttempt),
+        lastSuccess: d(st.lastSuccess),
+        lastError: st.lastError,
+        lastIndexSerial: st.lastIndexSerial,
+        taken: st.taken,
+      };
+    });
+  }
+
+  async #pullOnce(peer: ReplicationPeer, st: PeerState): Promise<ReplicationReport> {
+    st.lastAttempt = this.#o.now();
+    try {
+      const { taken, serial } = await this.#pull(peer, st);
+      st.lastSuccess = this.#o.now();
+      st.lastError = undefined;
+      st.lastIndexSerial = serial;
+      st.taken += taken.length;
+      return { peer: peer.label, ok: true, taken, indexSerial: serial };
+    } catch (e) {
+      st.lastError = describe(e);
+      this.#o.onError?.(e);
+      return { peer: peer.label, ok: false, taken: [], error: st.lastError };
+    }
+  }
+
+  async #pull(peer: ReplicationPeer, st: PeerState): Promise<{ taken: string[]; serial: number }> {
+    const o = this.#o;
+    const own = await o.credentials();
+    const res = await peerRequest(
+      peer,
+      own,
+      'GET',
+      REPLICATION_PATHS.index,
+      MAX_INDEX_BYTES,
+      o.timeoutMs,
+    );
+    expectOk(peer, res.status);
+    const env = parseSignedIndexEnvelope(res.body);
+    const trusted = o.trusted();
+    // Verify before looking inside: a peer may relay another manager's index, so any site
+    // manager's signature is accepted, never an embedded certificate.
+    const verified = await verifyPolicy(env.index, env.signature, trusted);
+    if (verified.format !== env.signatureFormat) {
+      throw new ManagerError(
+        'ERR_MANAGER_PROTOCOL',
+        `peer ${peer.label}: index signature is not in the announced format`,
+      );
+    }
+    const index = parseIndex(env.index);
+    if (index.domainId !== o.domainId) {
+      throw new ManagerError(
+        'ERR_MANAGER_PROTOCOL',
+        `peer ${peer.label} served the index of another domain`,
+      );
+    }
+    if (st.lastIndexSerial !== undefined && index.serial < st.lastIndexSerial) {
+      throw new ManagerError(
+        'ERR_MANAGER_PROTOCOL',
+        `peer ${peer.label} served index serial ${index.serial}, older than ${st.lastIndexSerial} (rollback refused)`,
+      );
+    }
+    const wanted = index.policies.filter((e) => {
+      const cur = o.store.get(e.name);
+      return (
+        cur === undefined ||
+        e.serial > cur.serial ||
+        (e.serial === cur.serial && e.sha256 > cur.sha256)
+      );
+    });
+    const entries: { name: string; serial: number; sealed: Uint8Array }[] = [];
+    for (const e of wanted) {
+      const pres = await peerRequest(
+        peer,
+        own,
+        'GET',
+        REPLICATION_PATHS.policyPrefix + encodeURIComponent(e.name),
+        e.size,
+        o.timeoutMs,
+      );
+      expectOk(peer, pres.status);
+      if (pres.body.length !== e.size || sha256Hex(pres.body) !== e.sha256) {
+        throw new ManagerError(
+          'ERR_MANAGER_PROTOCOL',
+          `peer ${peer.label}: sealed policy "${e.name}" does not match its signed index`,
+        );
+      }
+      const sealed = new Uint8Array(pres.body);
+      // Served as is to our clients, so it must open here as it will there.
+      await openPolicy(sealed, { kcs: o.kcs, trusted });
+      entries.push({ name: e.name, serial: e.serial, sealed });
+    }
+    if (entries.length === 0) return { taken: [], serial: index.serial };
+    const taken = await o.store.adopt(entries, {
+      body: res.body,
+      serial: index.serial,
+      policies: index.policies,
+    });
+    return { taken, serial: index.serial };
+  }
+}
+
+function expectOk(peer: ReplicationPeer, status: number): void {
+  if (status === 200) return;
+  if (status === 401 || status === 403) {
+    throw new ManagerError(
+      'ERR_MANAGER_REQUEST_REJECTED',
+      `peer ${peer.label} refused this manager (${status})`,
+    );
+  }
+  throw new ManagerError('ERR_MANAGER_PROTOCOL', `peer ${peer.label} answered ${status}`);
+}

@@ -1,0 +1,80 @@
+/**
+ * Keeps a manager's {@link ManagerStore} current: restores the pieces once before serving, saves
+ * a whole snapshot after each policy change (the change completes only once saved), and
+ * registrations and counters a moment after they change (a registration or a heartbeat must
+ * not wait for a disk write), and whatever is pending on close.
+ * The pieces announce their changes; they do not know this module.
+ *
+ * @module
+ */
+import type { ActivityRecorder } from '../activity.js';
+import type { ClientRegistry } from '../clients.js';
+import type { PolicyStore } from '../policy_store.js';
+import type { ManagerState, ManagerStore } from './store.js';
+
+/** Delay before registrations and counters that changed are saved, ms. */
+export const ACTIVITY_SAVE_DELAY_MS = 2_000;
+
+/** The pieces whose state is kept. */
+export interface PersistedParts {
+  readonly policies: PolicyStore;
+  readonly clients: ClientRegistry;
+  readonly activity: ActivityRecorder;
+}
+
+/** Restores and saves the state of `parts` in `store`. */
+export class StatePersistence {
+  readonly #store: ManagerStore;
+  readonly #parts: PersistedParts;
+  readonly #onError: (e: unknown) => void;
+  #queue: Promise<void> = Promise.resolve();
+  #timer: NodeJS.Timeout | undefined;
+  #restored: Promise<void> | undefined;
+
+  constructor(store: ManagerStore, parts: PersistedParts, onError: (e: unknown) => void) {
+    this.#store = store;
+    this.#parts = parts;
+    this.#onError = onError;
+    parts.policies.onChange(() => this.save());
+    parts.clients.onChange(() => this.#saveSoon());
+    parts.activity.onDirty(() => this.#saveSoon());
+  }
+
+  /** Loads the saved state into the parts, once; later calls resolve the same promise. */
+  restore(): Promise<void> {
+    return (this.#restored ??= this.#store.load().then((state) => {
+      if (state === undefined) return;
+      this.#parts.policies.restore(state);
+      this.#parts.clients.restore(state.clients);
+      this.#parts.activity.restore(state);
+    }));
+  }
+
+  /** Saves a snapshot now (after any save in progress). */
+  save(): Promise<void> {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const run = this.#queue.then(() => this.#store.save(this.#snapshot()));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Saves what is pending, if anything (on close). */
+  async flush(): Promise<void> {
+    if (this.#timer !== undefined) await this.save();
+    await this.#queue;
+  }
+
+  #saveSoon(): void {
+    if (this.#timer !== undefined) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.save().catch(this.#onError);
+    }, ACTIVITY_SAVE_DELAY_MS);
+    this.#timer.unref();
+  }
+
+  #snapshot(): ManagerState {
+    return { ...this.#parts.policies.snapshot(), ...this.#parts.activity.snapshot() };
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Where a manager keeps what it must not forget across a restart: published policies (sealed
+ * bytes, serials, metadata), the index serial, registered clients and their activity
+ * (docs/node.md "State that survives a restart"). The manager reads the state once when it
+ * starts and saves a whole snapshot after every change; a store only has to keep the last
+ * snapshot whole. Embedders who keep state in their own database implement {@link ManagerStore}.
+ *
+ * @module
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { commitFiles, committedPath, recoverCommit } from '../../site/atomic_file.js';
+
+/** One published policy as saved. */
+export interface SavedPolicy {
+  readonly name: string;
+  readonly serial: number;
+  /** The sealed bytes exactly as served. */
+  readonly sealed: Uint8Array;
+  readonly policytype: string;
+  readonly desc: string;
+  readonly enabled: boolean;
+  /** Last change, ms since the epoch. */
+  readonly lastmodifiedtime: number;
+}
+
+/** One registered client with its activity counters as saved. */
+export interface SavedClient {
+  readonly clientId: string;
+  readonly hostname: string | undefined;
+  /** ms since the epoch. */
+  readonly registeredAt: number;
+  readonly heartbeats: number;
+  readonly downloads: number;
+  /** ms since the epoch; 0 when never seen after registering. */
+  readonly lastSeen: number;
+  readonly lastAddress: string | undefined;
+}
+
+/** A whole snapshot of a manager's state. */
+export interface ManagerState {
+  /** The last index serial issued: the next one is higher (clients refuse a lower one). */
+  readonly indexSerial: number;
+  readonly policies: readonly SavedPolicy[];
+  readonly clients: readonly SavedClient[];
+  /** Totals, including requests without a known client id. */
+  readonly totals: {
+    readonly registrations: number;
+    readonly heartbeats: number;
+    readonly downloads: number;
+  };
+}
+
+/**
+ * A manager's state storage. `load` resolves the last saved snapshot (`undefined` when none);
+ * `save` replaces it as one step: after a crash at any point, `load` gives the old snapshot or
+ * the new one, whole. The manager calls `save` one at a time.
+ */
+export interface ManagerStore {
+  load(): Promise<ManagerState | undefined>;
+  save(state: ManagerState): Promise<void>;
+}
+
+/** A store that keeps the snapshot in memory only (tests; managers that must start empty). */
+export function memoryStore(): ManagerStore {
+  let saved: ManagerState | undefined;
+  return {
+    load: () => Promise.resolve(saved),
+    save(state) {
+      saved = state;
+      return Promise.resolve();
+    },
+  };
+}
+
+/** The folder of the site directory where {@link fileStore} keeps the state by default. */
+export const STATE_DIR = 'manager-state';
+/** The state file inside {@link STATE_DIR}. */
+export const STATE_FILE = 'state.json';
+const STATE_FORMAT = 'sepm-crypto.manager-state';
+/** Largest state file read back, bytes (a bound against a corrupted or hostile file). */
+export const MAX_STATE_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * A store in `dir` (created, mode 0700), written with the same write-ahead commit as the site
+ * files (`commitFiles`): a kill during a save leaves the previous snapshot or the new one. The
+ * file holds registrations and client addresses: mode 0600.
+ */
+export function fileStore(dir: string): ManagerStore {
+  if (typeof dir !== 'string' || dir.length === 0) throw new TypeError('"dir" expected a path');
+  return {
+    async load() {
+      let text: string;
+      try {
+        await recoverCommit(dir);
+        text = await readFile(await committedPath(dir, STATE_FILE), 'utf8');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw e;
+      }
+      if (text.length > MAX_STATE_BYTES) throw new Error(`${STATE_FILE} is too large`);
+      return decodeState(text);
+    },
+    async save(state) {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      await commitFiles(dir, [{ name: STATE_FILE, data: encodeState(state), mode: 0o600 }]);
+    },
+  };
+}
+
+/** The JSON form of a snapshot (sealed bytes in base64). */
+export function encodeState(state: ManagerState): string {
+  return JSON.stringify({
+    format: STATE_FORMAT,
+    version: 1,
+    ...state,
+    policies: state.policies.map((p) => ({
+      ...p,
+      sealed: Buffer.from(p.sealed.buffer, p.sealed.byteOffset, p.sealed.byteLength).toString(
+        'base64',
+      ),
+    })),
+  });
+}
+
+/**
+ * Reads a snapshot written by {@link encodeState}.
+ *
+ * @throws Error naming the file when it is not one (a manager does not start over a state it
+ *   cannot read: that would silently drop every publication).
+ */
+export function decodeState(text: string): ManagerState {
+  const bad = (why: string) => new Error(`${STATE_FILE}: ${why}`);
+  let doc: {
+    format?: unknown;
+    version?: unknown;
+    indexSerial?: unknown;
+    policies?: unknown;
+    clients?: unknown;
+    totals?: unknown;
+  };
+  try {
+    doc = JSON.parse(text) as typeof doc;
+  } catch (e) {
+    throw bad(`not JSON (${(e as Error).message})`);
+  }
+  if (doc?.format !== STATE_FORMAT || doc.version !== 1) throw bad('not a version 1 state');
+  if (!Number.isSafeInteger(doc.indexSerial)) throw bad('bad indexSerial');
+  if (!Array.isArray(doc.policies) || !Array.isArray(doc.clients)) throw bad('bad lists');
+  const policies = (doc.policies as (SavedPolicy & { sealed: string })[]).map((p) => {
+    if (typeof p?.name !== 'string' || !Number.isSafeInteger(p.serial)) throw bad('bad policy');
+    return { ...p, sealed: new Uint8Array(Buffer.from(String(p.sealed), 'base64')) };
+  });
+  const t = (doc.totals ?? {}) as Partial<ManagerState['totals']>;
+  return {
+    indexSerial: doc.indexSerial as number,
+    policies,
+    clients: doc.clients as SavedClient[],
+    totals: {
+      registrations: Number(t.registrations ?? 0),
+      heartbeats: Number(t.heartbeats ?? 0),
+      downloads: Number(t.downloads ?? 0),
+    },
+  };
+}
+
+/** The default store of a site in `siteDir`. */
+export function siteStore(siteDir: string): ManagerStore {
+  return fileStore(join(siteDir, STATE_DIR));
+}

@@ -1,0 +1,50 @@
+/**
+ * This library's client-manager protocol (docs/protocol.md), pure: request paths, the signed
+ * policy index, the registration answer and key-continuity endorsements. The Node facade
+ * (`src/node/`) serves and fetches these messages; nothing here does I/O.
+ *
+ * @module
+ */
+export {
+  PATH_HELLO,
+  PATH_REGISTER,
+  PATH_INDEX,
+  PATH_ENDORSEMENTS,
+  PATH_POLICY_PREFIX,
+  PROTOCOL_VERSION,
+  MAX_POLICY_NAME,
+  isPolicyName,
+  policyPath,
+} from './paths.js';
+export {
+  INDEX_FORMAT,
+  SIGNED_INDEX_FORMAT,
+  MAX_INDEX_BYTES,
+  MAX_INDEX_ENTRIES,
+  MAX_REGISTRATION_BYTES,
+  parseSignedIndexEnvelope,
+  parseIndex,
+  encodeIndex,
+  encodeSignedIndexEnvelope,
+  parseRegistration,
+  type IndexEntry,
+  type PolicyIndex,
+  type SignedIndexEnvelope,
+  type RegistrationResponse,
+} from './index_codec.js';
+export {
+  ENDORSEMENT_FORMAT,
+  ENDORSEMENT_LIST_FORMAT,
+  ENDORSEMENTS_FILE,
+  MAX_ENDORSEMENTS,
+  MAX_ENDORSEMENTS_BYTES,
+  createEndorsement,
+  encodeEndorsements,
+  parseEndorsements,
+  verifyEndorsement,
+  endorsedCertificates,
+  isCertificate,
+  type SignedEndorsement,
+  type EndorsementStatement,
+  type VerifiedEndorsement,
+} from './endorsement.js';

@@ -1,0 +1,142 @@
+// State that survives a restart (issue 13 point 4): published policies (sealed bytes, serials,
+// metadata), registrations and activity are kept in the site folder by default, and a new
+// manager on the same site continues from them; an in-memory store starts empty.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { request } from 'node:https';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import {
+  createManager,
+  memoryStore,
+  fileStore,
+  type Manager,
+} from '../../src/node/manager/index.js';
+import { createClient } from '../../src/node/client/client.js';
+import { tlsCredentials } from '../../src/node/http/tls_credentials.js';
+import { TLS_SERVER_PROFILE } from '../../src/node/http/tls_profile.js';
+import { makeSite, type TestSite } from '../node-services/helpers.js';
+
+const ALL_ZERO = { client: 0, clientHttp: 0, manager: 0, reporting: 0, webServices: 0 };
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+describe('manager state across restarts', () => {
+  let t: TestSite;
+  beforeAll(async () => {
+    t = await makeSite('state.test');
+  });
+  afterAll(async () => {
+    await t.cleanup();
+  });
+
+  it('keeps policies, serials, registrations and activity across close() + a new manager', async () => {
+    const m1 = createManager({ site: t.site, ports: ALL_ZERO });
+    await m1.listen();
+    await m1.publishPolicy('Firewall', bytes('v1'));
+    const second = await m1.publishPolicy('Firewall', bytes('v2'));
+    expect(second.serial).toBe(2);
+    const client = createClient({ sylink: m1.sylink() });
+    const { clientId } = await client.register();
+    await client.heartbeat();
+    client.close();
+    await m1.close();
+
+    const m2 = createManager({ site: t.site, ports: ALL_ZERO });
+    await m2.listen();
+    try {
+      const [p] = m2.policies();
+      expect(p!.name).toBe('Firewall');
+      expect(p!.serial).toBe(2);
+      expect(Buffer.from(p!.sealed).equals(Buffer.from(second.sealed))).toBe(true);
+      expect(m2.clients.has(clientId)).toBe(true);
+      // Serials continue where they stopped.
+      expect((await m2.publishPolicy('Firewall', bytes('v3'))).serial).toBe(3);
+      // The client still opens what the restarted manager serves.
+      const again = createClient({ sylink: m2.sylink() });
+      const hb = await again.heartbeat();
+      expect(new TextDecoder().decode(hb.policies[0]!.data)).toBe('v3');
+      again.close();
+    } finally {
+      await m2.close();
+    }
+    // Activity was saved on close: the heartbeat of the first run is still counted.
+    const saved = await fileStore(`${t.dir}/manager-state`).load();
+    expect(saved!.totals.heartbeats).toBeGreaterThanOrEqual(2);
+    expect(saved!.clients.find((c) => c.clientId === clientId)!.heartbeats).toBeGreaterThanOrEqual(
+      1,
+    );
+  });
+
+  it('starts empty with an in-memory store', async () => {
+    const m = createManager({ site: t.site, ports: ALL_ZERO, store: memoryStore() });
+    await m.listen();
+    try {
+      expect(m.policies()).toEqual([]);
+      expect(m.clients.size).toBe(0);
+    } finally {
+      await m.close();
+    }
+  });
+
+  it('refuses to start over a state file it cannot read (rather than drop every policy)', async () => {
+    const store = memoryStore();
+    const broken = { load: () => Promise.reject(new Error('corrupt')), save: store.save };
+    const m = createManager({ site: t.site, ports: ALL_ZERO, store: broken });
+    await expect(m.listen()).rejects.toThrow('corrupt');
+    expect(m.addresses).toEqual({});
+  });
+});
+
+describe('embedding (issue 13 point 6)', () => {
+  let t: TestSite;
+  let m: Manager | undefined;
+  beforeAll(async () => {
+    t = await makeSite('embed.test');
+  });
+  afterAll(async () => {
+    await m?.close();
+    await t.cleanup();
+  });
+
+  it('binds nothing for a role set to false and mounts a role on the host server', async () => {
+    m = createManager({
+      site: t.site,
+      ports: { client: 0, clientHttp: false, manager: false, reporting: false, webServices: false },
+      store: memoryStore(),
+    });
+    const bound = await m.listen();
+    expect(Object.keys(bound)).toEqual(['client']);
+    const creds = await tlsCredentials(t.site.identity);
+    const host = createServer(
+      { ...TLS_SERVER_PROFILE, key: creds.key, cert: creds.cert },
+      m.handler('webServices'),
+    );
+    await new Promise<void>((r) => host.listen(0, '127.0.0.1', r));
+    try {
+      const port = (host.address() as AddressInfo).port;
+      const body = await new Promise<string>((resolve, reject) => {
+        request(
+          { host: '127.0.0.1', port, path: '/sepm/api/v1/version', rejectUnauthorized: false },
+          (res) => {
+            let s = '';
+            res.on('data', (c: Buffer) => (s += c.toString()));
+            res.on('end', () => resolve(`${res.statusCode} ${s}`));
+          },
+        )
+          .on('error', reject)
+          .end();
+      });
+      expect(body).toMatch(/^200 \{.*"API_VERSION"/);
+    } finally {
+      await new Promise((r) => host.close(r));
+    }
+  });
+
+  it('summarises sealed bytes in JSON instead of dumping them', async () => {
+    const mm = createManager({ site: t.site, ports: ALL_ZERO, store: memoryStore() });
+    const p = await mm.publishPolicy('Json', bytes('x'.repeat(100)));
+    const json = JSON.parse(JSON.stringify(p)) as Record<string, unknown>;
+    expect(Object.keys(json).sort()).toEqual(['name', 'serial', 'sha256', 'size']);
+    expect(JSON.stringify(mm.policies())).not.toContain('"0":');
+    await mm.close();
+  });
+});
