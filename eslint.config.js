@@ -25,7 +25,15 @@ const ioModules = [
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'docs/api/**', 'bench/native/build/**'],
+    // .tmp/ holds scratch files of the bench and the packaging tests (gitignored).
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'docs/api/**',
+      'bench/native/build/**',
+      '.tmp/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
