@@ -1,19 +1,22 @@
 /**
  * `keystore list`, `keystore convert`: read any keystore (JKS, JCEKS, PKCS#12, PEM; the format
- * is recognised from the bytes), show its entries, or write it in another format.
+ * is recognised from the bytes), show its entries, write it in another format, or split one entry
+ * into SEPM's `server.key` and `server.crt` (`serverFilesFromKeystore`).
  *
  * @module
  */
 import { createPrivateKey } from 'node:crypto';
-import { extname } from 'node:path';
+import { extname, resolve } from 'node:path';
+import { KeystoreError } from '../../../errors.js';
 import {
   detectKeystoreFormat,
   readKeystore,
+  serverFilesFromKeystore,
   writeKeystore,
   type Keystore,
   type KeystoreEntry,
 } from '../../../keystore/index.js';
-import { choice, flag, required, UsageError } from '../args.js';
+import { choice, flag, str, UsageError } from '../args.js';
 import { output, type Command, type Context } from '../command.js';
 import { certificateLines, certificateView, type CertificateView } from '../format.js';
 import { readInput, table, withProgress, writeOutput } from '../io.js';
@@ -169,64 +172,195 @@ function formatOfName(path: string): Writable | undefined {
   return undefined;
 }
 
+/** Names that say "certificate": a private key written there would be published with it. */
+const CERTIFICATE_NAMES = ['.crt', '.cer'];
+
+/** Refuses a private key in a file whose name says certificate, unless the user asked for it. */
+function refuseKeyIn(path: string, names: readonly string[], option: string, cmd: string): void {
+  if (!names.includes(extname(path).toLowerCase())) return;
+  throw new UsageError(
+    `refusing to write a private key into ${path} (${option}): its name says it holds ` +
+      `certificates, and a ${extname(path)} file is often published. Write the key and the ` +
+      `certificates apart with --key-out FILE --cert-out FILE, or add --allow-key-in-cert-file.`,
+    cmd,
+  );
+}
+
+/** The keystore reduced to the entry `alias` names (exact, else the only case-insensitive match). */
+function onlyAlias(ks: Keystore, alias: string): Keystore {
+  const exact = ks.entries.filter((e) => e.alias === alias);
+  const found = exact.length
+    ? exact
+    : ks.entries.filter((e) => e.alias.toLowerCase() === alias.toLowerCase());
+  if (found.length === 1) return { format: ks.format, entries: found };
+  const names = ks.entries.map((e) => JSON.stringify(e.alias)).join(', ') || 'no entries';
+  if (found.length > 1) {
+    throw new KeystoreError(
+      'ERR_KEYSTORE_ALIAS_REQUIRED',
+      `alias ${JSON.stringify(alias)} matches several entries ignoring case (${names}): give one exactly`,
+    );
+  }
+  throw new KeystoreError(
+    'ERR_KEYSTORE_ENTRY_NOT_FOUND',
+    `keystore has no entry with alias ${JSON.stringify(alias)} (it has ${names})`,
+  );
+}
+
 /** `keystore convert`. */
 export const keystoreConvertCommand: Command = {
   spec: {
     name: 'keystore convert',
     args: 'FILE|-',
-    summary: 'Convert a keystore to JKS, PKCS#12 or PEM.',
+    summary: 'Convert a keystore to JKS, PKCS#12 or PEM, or split it into server.key/server.crt.',
     details:
       'The output format comes from --to, else from the output name (.jks, .p12/.pfx, .pem).\n' +
       'The output password defaults to the input password. PEM output encrypts private keys\n' +
-      '(PKCS#8, PBES2) unless --unencrypted. The output file is written with mode 0600.',
+      '(PKCS#8, PBES2) unless --unencrypted, and keeps aliases as friendlyName lines.\n' +
+      '--key-out and --cert-out write the private key alone (mode 0600; unencrypted, as SEPM\n' +
+      "and Apache keep server.key, unless --out-password* is given) and the entry's certificate\n" +
+      'chain alone, leaf first; --alias picks the entry (needed when there are several). A\n' +
+      'private key is never written into a file named .crt/.cer (or .pem through -o) unless\n' +
+      '--allow-key-in-cert-file. Every file is replaced atomically; -o and --key-out get mode\n' +
+      '0600, --cert-out 0644.',
     options: {
       out: { type: 'string', short: 'o', value: 'FILE', description: 'the new keystore' },
       to: { type: 'string', short: 't', value: 'jks|pkcs12|pem', description: 'output format' },
+      'key-out': {
+        type: 'string',
+        value: 'FILE',
+        description: 'write the private key alone as PEM (server.key, mode 0600)',
+      },
+      'cert-out': {
+        type: 'string',
+        value: 'FILE',
+        description: 'write the certificate chain alone as PEM (server.crt)',
+      },
+      alias: {
+        type: 'string',
+        value: 'NAME',
+        description: 'the entry to convert or split (exact, else ignoring case)',
+      },
       profile: {
         type: 'string',
         value: 'modern|legacy',
         description: 'PKCS#12 algorithms: AES-256/SHA-256 (default) or 3DES/SHA-1 MAC',
       },
       unencrypted: { type: 'boolean', description: 'PEM output: leave private keys unencrypted' },
+      'allow-key-in-cert-file': {
+        type: 'boolean',
+        description: 'allow a private key in a .crt/.cer file (or a .pem given as -o)',
+      },
       ...secretOptions('password', 'keystore password'),
       ...secretOptions('out-password', 'new keystore password'),
     },
     examples: [
       'keystore convert site/keystore.jks --password-file pw.txt -o server.p12',
       'keystore convert server.pem -o server.jks --out-password-env JKS_PASS',
+      'keystore convert keystore.jks --password-file pw.txt --alias tomcat --key-out server.key --cert-out server.crt',
     ],
   },
   async run(ctx) {
     const cmd = 'keystore convert';
-    const out = required(ctx.values, 'out', cmd);
-    const to = choice(ctx.values, 'to', cmd, WRITABLE) ?? formatOfName(out);
-    if (to === undefined) {
+    const out = str(ctx.values, 'out');
+    const keyOut = str(ctx.values, 'key-out');
+    const certOut = str(ctx.values, 'cert-out');
+    const alias = str(ctx.values, 'alias');
+    const allowKey = flag(ctx.values, 'allow-key-in-cert-file');
+    if (out === undefined && keyOut === undefined && certOut === undefined)
+      throw new UsageError('give -o FILE, or --key-out FILE and/or --cert-out FILE', cmd);
+    const targets = [out, keyOut, certOut].filter((p): p is string => p !== undefined);
+    if (targets.some((p) => p === '')) throw new UsageError('an output file name is empty', cmd);
+    if (new Set(targets.map((p) => resolve(p))).size !== targets.length)
+      throw new UsageError('-o, --key-out and --cert-out must name different files', cmd);
+    // Stdout then carries the file alone (for pipes): no report beside it.
+    const toStdout = targets.includes('-');
+    if (toStdout && ctx.json)
+      throw new UsageError('--json needs every output to be a file, not -', cmd);
+    const chosen = choice(ctx.values, 'to', cmd, WRITABLE);
+    if (out === undefined && chosen !== undefined)
+      throw new UsageError('--to applies to -o only (--key-out/--cert-out write PEM)', cmd);
+    const to = out === undefined ? undefined : (chosen ?? formatOfName(out));
+    if (out !== undefined && to === undefined) {
       throw new UsageError('give --to jks|pkcs12|pem (the output name does not say)', cmd);
     }
     const profile = choice(ctx.values, 'profile', cmd, ['modern', 'legacy'] as const);
     const unencrypted = flag(ctx.values, 'unencrypted');
-    if (unencrypted && to !== 'pem') throw new UsageError('--unencrypted applies to PEM only', cmd);
-    const { ks, password } = await readStore(ctx, cmd);
-    let outPassword: string;
-    if (unencrypted) outPassword = '';
-    else if (hasSecret(ctx.values, 'out-password') || password === '') {
-      outPassword = await getSecret(ctx.io, ctx.values, {
+    if (unencrypted && to !== 'pem')
+      throw new UsageError('--unencrypted applies to PEM -o only', cmd);
+    // A key is always what --key-out writes: check its name before asking for any password.
+    if (keyOut !== undefined && !allowKey) refuseKeyIn(keyOut, CERTIFICATE_NAMES, '--key-out', cmd);
+    const read = await readStore(ctx, cmd);
+    const password = read.password;
+    const ks = alias !== undefined && out !== undefined ? onlyAlias(read.ks, alias) : read.ks;
+    if (
+      out !== undefined &&
+      to === 'pem' &&
+      !allowKey &&
+      ks.entries.some((e) => e.kind === 'privateKey')
+    ) {
+      refuseKeyIn(out, [...CERTIFICATE_NAMES, '.pem'], '-o', cmd);
+    }
+    // Everything is computed before the first file is written, so a bad alias or a key that does
+    // not match its certificate leaves every target untouched.
+    const newPassword = async (): Promise<string> => {
+      const pw = await getSecret(ctx.io, ctx.values, {
         prefix: 'out-password',
         what: 'new keystore password',
         command: cmd,
         confirm: true,
       });
-      if (outPassword === '') throw new UsageError('the new keystore password is empty', cmd);
-    } else outPassword = password;
-    const bytes = await withProgress(ctx.io, `Writing ${to.toUpperCase()}`, () =>
-      writeKeystore(ks, outPassword, to, profile ? { profile } : {}),
-    );
-    await writeOutput(ctx.io, out, bytes, { binary: to !== 'pem', mode: 0o600 });
+      if (pw === '') throw new UsageError('the new keystore password is empty', cmd);
+      return pw;
+    };
+    let outPassword = '';
+    if (to !== undefined && !unencrypted) {
+      outPassword =
+        hasSecret(ctx.values, 'out-password') || password === '' ? await newPassword() : password;
+    } else if (keyOut !== undefined && hasSecret(ctx.values, 'out-password')) {
+      outPassword = await newPassword();
+    }
+    const files =
+      keyOut !== undefined || certOut !== undefined
+        ? serverFilesFromKeystore(read.ks, {
+            ...(alias !== undefined ? { alias } : {}),
+            ...(keyOut !== undefined && hasSecret(ctx.values, 'out-password')
+              ? { password: outPassword }
+              : {}),
+          })
+        : undefined;
+    const bytes =
+      to === undefined
+        ? undefined
+        : await withProgress(ctx.io, `Writing ${to.toUpperCase()}`, () =>
+            writeKeystore(ks, outPassword, to, profile ? { profile } : {}),
+          );
+    if (out !== undefined && bytes !== undefined)
+      await writeOutput(ctx.io, out, bytes, { binary: to !== 'pem', mode: 0o600 });
+    if (keyOut !== undefined) await writeOutput(ctx.io, keyOut, files!.key, { mode: 0o600 });
+    if (certOut !== undefined) await writeOutput(ctx.io, certOut, files!.cert, { mode: 0o644 });
+    if (toStdout) return;
+    const n = ks.entries.length;
     output(
       ctx,
-      { from: ks.format, to, entries: ks.entries.length, bytes: bytes.length, out },
+      {
+        from: read.ks.format,
+        ...(out !== undefined ? { to, entries: n, bytes: bytes!.length, out } : {}),
+        ...(files !== undefined ? { alias: files.alias } : {}),
+        ...(keyOut !== undefined ? { keyOut } : {}),
+        ...(certOut !== undefined ? { certOut } : {}),
+      },
       () => [
-        `Converted ${ks.format.toUpperCase()} (${ks.entries.length} ${ks.entries.length === 1 ? 'entry' : 'entries'}) -> ${to.toUpperCase()} ${out} (${bytes.length} bytes)`,
+        ...(out !== undefined
+          ? [
+              `Converted ${read.ks.format.toUpperCase()} (${n} ${n === 1 ? 'entry' : 'entries'}) -> ${to!.toUpperCase()} ${out} (${bytes!.length} bytes)`,
+            ]
+          : []),
+        ...(keyOut !== undefined
+          ? [`Wrote the private key of "${files!.alias}" to ${keyOut} (mode 0600)`]
+          : []),
+        ...(certOut !== undefined
+          ? [`Wrote the certificate chain of "${files!.alias}" to ${certOut}`]
+          : []),
       ],
     );
   },
