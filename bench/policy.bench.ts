@@ -98,8 +98,8 @@ async function main(): Promise<void> {
   const data = new Map(sizes.map((s) => [s, fill(s)]));
   const sealed = new Map<number, Uint8Array>();
   for (const s of sizes) {
-    const sl = await sealPolicy(data.get(s)!, { identity, kcs });
-    const opened = await openPolicy(sl, { kcs, trusted });
+    const sl = await sealPolicy(data.get(s)!, identity, kcs);
+    const opened = await openPolicy(sl, kcs, trusted);
     if (opened.data.length !== s || opened.data.some((b, i) => b !== data.get(s)![i]))
       throw new Error('round trip failed');
     sealed.set(s, sl);
@@ -132,8 +132,8 @@ async function main(): Promise<void> {
       const signedPart = sl.subarray(0, sl.length - 256);
       const iv = sl.subarray(14, 30);
       const ct = sl.subarray(34, sl.length - 256 - 34);
-      row[`seal${s}`] = await msPerOp(() => sealPolicy(d, { identity, kcs }));
-      row[`open${s}`] = await msPerOp(() => openPolicy(sl, { kcs, trusted }));
+      row[`seal${s}`] = await msPerOp(() => sealPolicy(d, identity, kcs));
+      row[`open${s}`] = await msPerOp(() => openPolicy(sl, kcs, trusted));
       row[`rsaSign${s}`] = await msPerOp(() =>
         nodeSign('sha256', signedPart, { key: privateKey, padding: constants.RSA_PKCS1_PADDING }),
       );

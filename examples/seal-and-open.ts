@@ -13,17 +13,17 @@ const kcs = Kcs.generate();
 console.log(`site key ${kcs}`); // a template string shows only a fingerprint, never the key
 
 const policy = new TextEncoder().encode('<AvPolicy scan="daily"/>');
-const sealed = await sealPolicy(policy, { identity, kcs });
+const sealed = await sealPolicy(policy, identity, kcs);
 console.log(`sealed ${policy.length} bytes into ${sealed.length} bytes`);
 
 // The client: the certificates and the Kcs both come from its sylink.xml.
-const { data, signer } = await openPolicy(sealed, { kcs, trusted: [identity.certificate] });
+const { data, signer } = await openPolicy(sealed, kcs, [identity.certificate]);
 console.log(`opened: "${new TextDecoder().decode(data)}", signed by ${signer.subject}`);
 
 // With another site's key the signature still checks out, but decryption fails with one fixed
 // error (no oracle on why).
 try {
-  await openPolicy(sealed, { kcs: Kcs.generate(), trusted: [identity.certificate] });
+  await openPolicy(sealed, Kcs.generate(), [identity.certificate]);
   process.exitCode = 1;
 } catch (e) {
   if (!isSepmError(e)) throw e;

@@ -127,13 +127,12 @@ export class Kcs {
   }
 
   /**
-   * The same as {@link Kcs.toHex} for now.
-   *
-   * @deprecated Use {@link Kcs.toHex}. `toString()` will give the redacted form, like `String(kcs)`
-   *   (issue 13), once the remaining callers have moved.
+   * The redacted form, like `String(kcs)` and `JSON.stringify`: a Kcs printed by accident (a log
+   * line, an error message, string concatenation) never shows the key. Use {@link Kcs.toHex} to
+   * reveal it on purpose.
    */
   toString(): string {
-    return this.toHex();
+    return this.#redacted();
   }
 
   /**

@@ -102,11 +102,11 @@ out('cms-1.der', await signPolicy(FUZZ_POLICY, identity, { format: 'cms', now: d
 out('cms-2.der', await signPolicy(FUZZ_POLICY, other, { format: 'cms', now: date }));
 out(
   'sealed-1.bin',
-  await sealPolicy(FUZZ_POLICY, { identity, kcs: FUZZ_KCS, randomBytes: fixedRandom }),
+  await sealPolicy(FUZZ_POLICY, identity, FUZZ_KCS, { randomBytes: fixedRandom }),
 );
 out(
   'sealed-2.bin',
-  await sealPolicy(new Uint8Array(0), { identity, kcs: FUZZ_KCS, randomBytes: fixedRandom }),
+  await sealPolicy(new Uint8Array(0), identity, FUZZ_KCS, { randomBytes: fixedRandom }),
 );
 out('content-1.bin', encryptContent(FUZZ_POLICY, FUZZ_KCS, { randomBytes: fixedRandom }));
 out('content-2.bin', encryptContent(new Uint8Array(0), FUZZ_KCS, { randomBytes: fixedRandom }));

@@ -163,7 +163,7 @@ export async function parserTargets(m: FuzzMaterial): Promise<FuzzTarget[]> {
       name: 'sealed',
       samples: samples('sealed'),
       dictionary: tokens('SPOL', '\u0001\u0000'),
-      run: (b) => openPolicy(b, { kcs: m.kcs, trusted }),
+      run: (b) => openPolicy(b, m.kcs, trusted),
     },
     {
       name: 'content',

@@ -43,24 +43,16 @@ export const DEFAULT_MAX_SEALED_POLICY_BYTES = 64 << 20;
 /** Largest policy {@link sealPolicy} writes (the ciphertext length field is 32 bits). */
 export const MAX_SEALED_POLICY_BYTES = 0xffff_ffff - 16;
 
-/** Options of {@link sealPolicy}. */
+/** Options of {@link sealPolicy}: only optional settings (the keys are arguments). */
 export interface SealPolicyOptions {
-  /** The signer: the manager's RSA key and certificate. */
-  readonly identity: ServerIdentity;
-  /** The site key the policy is encrypted under. */
-  readonly kcs: Kcs;
   /** Source of the random IV; default the platform CSPRNG. Inject only for test vectors. */
   readonly randomBytes?: (length: number) => Uint8Array;
   /** WebCrypto provider owning a foreign private key; default `identity.crypto`. */
   readonly crypto?: Crypto;
 }
 
-/** Options of {@link openPolicy}. */
-export interface OpenPolicyOptions<T extends TrustAnchor = X509Certificate> {
-  /** The site key. */
-  readonly kcs: Kcs;
-  /** Trusted manager certificates; the signer is found among them by SHA-256 fingerprint. */
-  readonly trusted: readonly T[];
+/** Options of {@link openPolicy}: only optional settings (the keys are arguments). */
+export interface OpenPolicyOptions {
   /** Largest ciphertext accepted, checked before anything else; default 64 MiB. */
   readonly maxBytes?: number;
 }
@@ -80,8 +72,13 @@ export interface OpenedPolicy<T extends TrustAnchor = X509Certificate> {
  * Twofish-CBC ciphertext (PKCS#7), the signer certificate's SHA-256 fingerprint, and an
  * RSASSA-PKCS1-v1_5 / SHA-256 signature over everything before it. See `docs/formats.md`.
  *
+ * Arguments follow the library's convention (docs/policy.md "Argument order"): the bytes, then
+ * the keys in the order they are used, then optional settings.
+ *
  * @param data - the policy bytes.
- * @param options - `identity`, `kcs`, and `randomBytes` / `crypto` (rarely needed).
+ * @param identity - the signer: the manager's RSA key and certificate.
+ * @param kcs - the site key the policy is encrypted under.
+ * @param options - `randomBytes` / `crypto` (rarely needed).
  * @returns the sealed policy.
  * @throws {@link PolicyError} `ERR_POLICY_UNSUPPORTED_ALGORITHM` when the identity key is not RSA
  *   (2048 to 8192 bits).
@@ -89,17 +86,21 @@ export interface OpenedPolicy<T extends TrustAnchor = X509Certificate> {
  *
  * @example Publish a policy the clients of the site can open
  * ```ts
- * const sealed = await sealPolicy(policy, { identity, kcs });
- * const { data } = await openPolicy(sealed, { kcs, trusted: [identity.certificate] });
+ * const sealed = await sealPolicy(policy, identity, kcs);
+ * const { data } = await openPolicy(sealed, kcs, [identity.certificate]);
  * ```
  */
-export async function sealPolicy(data: Uint8Array, options: SealPolicyOptions): Promise<Bytes> {
+export async function sealPolicy(
+  data: Uint8Array,
+  identity: ServerIdentity,
+  kcs: Kcs,
+  options: SealPolicyOptions = {},
+): Promise<Bytes> {
   abytes(data, 'data');
-  if (typeof options !== 'object' || options === null)
-    throw new TypeError('"options" expected { identity, kcs }');
-  const { identity, kcs } = options;
-  aidentity(identity, 'options.identity');
-  if (!(kcs instanceof Kcs)) throw new TypeError('"options.kcs" expected a Kcs');
+  refuseOldOptionsForm(identity, 'sealPolicy(data, identity, kcs, options?)');
+  aidentity(identity, 'identity');
+  if (!(kcs instanceof Kcs)) throw new TypeError('"kcs" expected a Kcs');
+  aoptions(options);
   if (data.length > MAX_SEALED_POLICY_BYTES) {
     throw new RangeError(`"data" is longer than ${MAX_SEALED_POLICY_BYTES} bytes`);
   }
@@ -122,7 +123,7 @@ export async function sealPolicy(data: Uint8Array, options: SealPolicyOptions): 
   const sigLengthAt = CT_OFFSET + n + FINGERPRINT_LENGTH;
 
   // The signature length is part of what is signed, so it must be known first: the modulus size.
-  const anchors = await rsaAnchors([identity.certificate], 'options.identity.certificate');
+  const anchors = await rsaAnchors([identity.certificate], 'identity.certificate');
   const size = anchors[0]?.size;
   if (size === undefined || size < MIN_SIGNATURE_LENGTH || size > MAX_SIGNATURE_LENGTH) {
     throw new PolicyError(
@@ -149,7 +150,10 @@ export async function sealPolicy(data: Uint8Array, options: SealPolicyOptions): 
  * fingerprint, verifies the signature, and only then decrypts.
  *
  * @param sealed - the sealed policy bytes.
- * @param options - `kcs`, `trusted`, `maxBytes`.
+ * @param kcs - the site key.
+ * @param trusted - trusted manager certificates; the signer is found among them by SHA-256
+ *   fingerprint.
+ * @param options - `maxBytes`.
  * @returns `{ data, signer }`.
  * @throws {@link PolicyError}, in this order of checks:
  *   `ERR_POLICY_MALFORMED` (bad magic, version, flags or lengths; truncated; trailing bytes;
@@ -160,20 +164,21 @@ export async function sealPolicy(data: Uint8Array, options: SealPolicyOptions): 
  */
 export async function openPolicy<T extends TrustAnchor = X509Certificate>(
   sealed: Uint8Array,
-  options: OpenPolicyOptions<T>,
+  kcs: Kcs,
+  trusted: readonly T[],
+  options: OpenPolicyOptions = {},
 ): Promise<OpenedPolicy<T>> {
   abytes(sealed, 'sealed');
-  if (typeof options !== 'object' || options === null)
-    throw new TypeError('"options" expected { kcs, trusted }');
-  const { kcs } = options;
-  if (!(kcs instanceof Kcs)) throw new TypeError('"options.kcs" expected a Kcs');
+  refuseOldOptionsForm(kcs, 'openPolicy(sealed, kcs, trusted, options?)');
+  if (!(kcs instanceof Kcs)) throw new TypeError('"kcs" expected a Kcs');
+  aoptions(options);
   const max = aint(
     options.maxBytes ?? DEFAULT_MAX_SEALED_POLICY_BYTES,
     'options.maxBytes',
     16,
     MAX_SEALED_POLICY_BYTES + 16,
   );
-  const anchors = await rsaAnchors(options.trusted, 'options.trusted');
+  const anchors = await rsaAnchors(trusted, 'trusted');
 
   const parts = parseSealed(sealed, max);
   const anchor = anchors.find(
@@ -199,4 +204,25 @@ export async function openPolicy<T extends TrustAnchor = X509Certificate>(
     throw new PolicyError('ERR_POLICY_DECRYPT_FAILED');
   }
   return { data, signer: anchor.anchor };
+}
+
+/**
+ * Version 0.1 took the keys in an options object (`sealPolicy(data, { identity, kcs })`); a caller
+ * still doing so gets a message that names the new form instead of "expected a Kcs".
+ */
+function refuseOldOptionsForm(second: unknown, form: string): void {
+  if (
+    typeof second === 'object' &&
+    second !== null &&
+    ('kcs' in second || 'trusted' in second || 'identity' in second)
+  ) {
+    throw new TypeError(
+      `keys are arguments now: call ${form} (see the CHANGELOG: "Changed (breaking)")`,
+    );
+  }
+}
+
+function aoptions(options: unknown): void {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('"options" expected an object of optional settings');
 }

@@ -174,7 +174,7 @@ describe('cli keystore', () => {
 describe('cli sylink and cert', () => {
   it('sylink show hides the Kcs unless --show-secrets', async () => {
     const file = join(fx.siteDir, 'sylink.xml');
-    const hex = fx.site.kcs.toString();
+    const hex = fx.site.kcs.toHex();
     const plain = await cli(['sylink', 'show', file]);
     expect(plain.code).toBe(0);
     expect(plain.out).toContain(fx.site.domainId);
@@ -210,7 +210,7 @@ describe('cli sylink and cert', () => {
       out,
     ]);
     expect(r.code).toBe(0);
-    expect(r.out).not.toContain(fx.site.kcs.toString());
+    expect(r.out).not.toContain(fx.site.kcs.toHex());
     expect((await stat(out)).mode & 0o777).toBe(0o600);
     const s = parseSylink(await readFile(out));
     expect(s.domainId).toBe('AB'.repeat(16));

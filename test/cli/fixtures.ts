@@ -28,7 +28,7 @@ export async function makeFixture(): Promise<Fixture> {
   const passwordFile = join(dir, 'password.txt');
   await writeFile(passwordFile, config.keystore.password + '\n', { mode: 0o600 });
   const kcsFile = join(dir, 'kcs.txt');
-  await writeFile(kcsFile, site.kcs.toString() + '\n', { mode: 0o600 });
+  await writeFile(kcsFile, site.kcs.toHex() + '\n', { mode: 0o600 });
   return {
     dir,
     site,

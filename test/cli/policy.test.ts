@@ -134,24 +134,23 @@ describe('cli seal / open, encrypt / decrypt', () => {
   it('seals to stdout and opens from stdin (pipes); the Kcs never appears in any output', async () => {
     const sealed = await cli(['seal', policyFile, '--site', fx.siteDir]);
     expect(sealed.code).toBe(0);
-    const lib = await openPolicy(new Uint8Array(sealed.stdout), {
-      kcs: fx.site.kcs,
-      trusted: [fx.site.identity.certificate],
-    });
+    const lib = await openPolicy(new Uint8Array(sealed.stdout), fx.site.kcs, [
+      fx.site.identity.certificate,
+    ]);
     expect(Buffer.from(lib.data).equals(policy)).toBe(true);
     const opened = await cli(['open', '--sylink', join(fx.siteDir, 'sylink.xml')], {
       input: sealed.stdout,
     });
     expect(opened.code).toBe(0);
     expect(opened.stdout.equals(policy)).toBe(true);
-    const hex = fx.site.kcs.toString();
+    const hex = fx.site.kcs.toHex();
     for (const r of [sealed, opened])
       expect(r.stdout.toString('latin1') + r.stderr).not.toContain(hex);
 
     // The wrong site key: exit 1 after the signature checked out.
     const wrong = await cli(['open', '--cert', join(fx.siteDir, 'server.crt'), '--kcs-env', 'K'], {
       input: sealed.stdout,
-      env: { K: Kcs.generate().toString() },
+      env: { K: Kcs.generate().toHex() },
     });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('ERR_POLICY_DECRYPT_FAILED');
@@ -163,13 +162,13 @@ describe('cli seal / open, encrypt / decrypt', () => {
     expect(enc.code).toBe(0);
     const doc = JSON.parse(enc.out) as { bytes: number; kcsFingerprint: string };
     expect(doc.kcsFingerprint).toBe(fx.site.kcs.fingerprint());
-    expect(enc.out).not.toContain(fx.site.kcs.toString());
+    expect(enc.out).not.toContain(fx.site.kcs.toHex());
     const envelope = new Uint8Array(await readFile(env));
     expect(doc.bytes).toBe(envelope.length);
     expect(Buffer.from(decryptContent(envelope, fx.site.kcs)).equals(policy)).toBe(true);
 
     const dec = await cli(['decrypt', env, '--kcs-env', 'SITE_KCS'], {
-      env: { SITE_KCS: fx.site.kcs.toString() },
+      env: { SITE_KCS: fx.site.kcs.toHex() },
     });
     expect(dec.code).toBe(0);
     expect(dec.stdout.equals(policy)).toBe(true);

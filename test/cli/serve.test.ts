@@ -76,7 +76,7 @@ describe('cli init + serve', () => {
     const adminPassword = (await readFile(pwFile, 'utf8')).trim();
     expect((await stat(pwFile)).mode & 0o777).toBe(0o600);
     expect(await site.verifyAdminPassword(adminPassword)).toBe(true);
-    expect(init.out).not.toContain(site.kcs.toString());
+    expect(init.out).not.toContain(site.kcs.toHex());
     expect(init.out).not.toContain(adminPassword);
     expect(created.domainId).toBe(site.domainId);
 

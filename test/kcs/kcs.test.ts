@@ -8,7 +8,10 @@ describe('Kcs.parse', () => {
   it('accepts 32 hex digits in either case and prints upper case', () => {
     const kcs = Kcs.parse(HEX);
     expect(kcs.toHex()).toBe(HEX.toUpperCase());
-    expect(kcs.toString()).toBe(kcs.toHex()); // deprecated alias until it redacts (issue 13)
+    // toString() redacts like String(kcs); only toHex() reveals the key.
+    expect(kcs.toString()).toBe(String(kcs));
+    expect(kcs.toString()).not.toContain(HEX.toUpperCase());
+    expect(kcs.toString()).toBe(`Kcs(fingerprint=${kcs.fingerprint()})`);
     expect(Array.from(kcs.bytes)).toEqual([
       0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd,
       0xef,

@@ -80,7 +80,7 @@ describe.runIf(HAS_CHROMIUM)('web console (8443) in headless Chromium', () => {
       expect(await page.textContent('#policies')).toContain('Intrusion Prevention policy');
       expect(await page.textContent('#clients')).toContain('workstation-1');
       // The Kcs itself is nowhere on the page.
-      expect((await page.content()).toUpperCase()).not.toContain(t.site.kcs.toString());
+      expect((await page.content()).toUpperCase()).not.toContain(t.site.kcs.toHex());
 
       const cookie = (await context.cookies()).find((c) => c.name === '__Host-sepm-console')!;
       expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict', path: '/' });
@@ -141,7 +141,7 @@ describe.runIf(HAS_CHROMIUM)('web console (8443) in headless Chromium', () => {
       headers: { Cookie: `__Host-sepm-console=${session}` },
     });
     expect(withSession.status).toBe(200);
-    expect(withSession.body.toString('utf8')).not.toContain(t.site.kcs.toString());
+    expect(withSession.body.toString('utf8')).not.toContain(t.site.kcs.toHex());
     expect((await call(port, 'GET', '/console/sylink.xml')).status).toBe(401);
     expect((await call(port, 'GET', '/console/api/overview')).status).toBe(401);
   });

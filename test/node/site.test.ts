@@ -54,7 +54,7 @@ describe('createSite / loadSite', () => {
       expect(loaded.certificates.length).toBe(1);
       expect(await loaded.verifyAdminPassword(adminPassword)).toBe(true);
       const sylinkXml = await readFile(join(dir, SITE_FILES.sylink), 'utf8');
-      expect(sylinkXml).toContain(`Kcs="${site.kcs.toString()}"`);
+      expect(sylinkXml).toContain(`Kcs="${site.kcs.toHex()}"`);
       expect(sylinkXml).toContain(`DomainId="${site.domainId}"`);
       const crt = await readFile(join(dir, SITE_FILES.certificate), 'utf8');
       expect(crt.startsWith('-----BEGIN CERTIFICATE-----')).toBe(true);
@@ -116,7 +116,7 @@ describe('createSite / loadSite', () => {
         ]),
       );
       expect(err.problems.length).toBe(5);
-      expect(err.message).not.toContain(site.kcs.toString());
+      expect(err.message).not.toContain(site.kcs.toHex());
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

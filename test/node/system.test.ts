@@ -178,10 +178,7 @@ describe('site -> manager -> client', () => {
   it('refuses tampered sealed bytes and a forged index served by a handler', async () => {
     await manager.publishPolicy('Target', randomBytes(5000));
     const attacker = await generateServerIdentity({ commonName: 'attacker' });
-    const sealedByAttacker = await sealPolicy(randomBytes(5000), {
-      identity: attacker,
-      kcs: site.kcs,
-    });
+    const sealedByAttacker = await sealPolicy(randomBytes(5000), attacker, site.kcs);
     // Each handler proxies its own manager's HTTP port (the genuine bytes), then alters them.
     const own = { http: 0 };
     const modes: Record<string, ManagerHandler> = {

@@ -72,11 +72,7 @@ describe('sealed policy test vector (docs/formats.md)', () => {
   it('sealPolicy produces exactly the documented bytes', async () => {
     const { sealed } = vectorFromDocs();
     expect(sealed.length).toBe(388);
-    const ours = await sealPolicy(VECTOR_PLAINTEXT, {
-      identity: id,
-      kcs: KCS,
-      randomBytes: fixedIv,
-    });
+    const ours = await sealPolicy(VECTOR_PLAINTEXT, id, KCS, { randomBytes: fixedIv });
     expect(Buffer.from(ours).toString('hex')).toBe(Buffer.from(sealed).toString('hex'));
   });
 
@@ -94,7 +90,7 @@ describe('sealed policy test vector (docs/formats.md)', () => {
 
   it('openPolicy opens the documented bytes', async () => {
     const { sealed } = vectorFromDocs();
-    const r = await openPolicy(sealed, { kcs: KCS, trusted: [id.certificate] });
+    const r = await openPolicy(sealed, KCS, [id.certificate]);
     expect(r.data).toEqual(VECTOR_PLAINTEXT);
     expect(r.signer).toBe(id.certificate);
   });
@@ -114,11 +110,11 @@ describe.each(PROVIDERS)('sealPolicy / openPolicy with $name', ({ crypto }) => {
     async (size) => {
       const data = new Uint8Array(size).map((_, i) => (i * 7 + 3) & 0xff);
       const kcs = Kcs.generate();
-      const a = await sealPolicy(data, { identity: id, kcs });
-      const b = await sealPolicy(data, { identity: id, kcs });
+      const a = await sealPolicy(data, id, kcs);
+      const b = await sealPolicy(data, id, kcs);
       expect(a.length).toBe(68 + (size + 16 - (size % 16)) + 256);
       expect(a.subarray(14, 30)).not.toEqual(b.subarray(14, 30));
-      const opened = await openPolicy(a, { kcs, trusted: [id.certificate] });
+      const opened = await openPolicy(a, kcs, [id.certificate]);
       expect(opened.data).toEqual(data);
       expect(opened.signer).toBe(id.certificate);
     },
@@ -135,7 +131,7 @@ describe('openPolicy refuses every tampered sealed policy', () => {
     id = await identityFromPem(KEY_PEM, CERT_PEM);
     other = await generateServerIdentity({ commonName: 'other.example' });
     // Fixed key, IV and signer: the sealed bytes, and so every outcome below, are deterministic.
-    sealed = await sealPolicy(data, { identity: id, kcs: KCS, randomBytes: fixedIv });
+    sealed = await sealPolicy(data, id, KCS, { randomBytes: fixedIv });
     expect(sealed.length).toBe(68 + 1040 + 256);
   });
 
@@ -160,7 +156,7 @@ describe('openPolicy refuses every tampered sealed policy', () => {
           const t = sealed.slice();
           t[byte] ^= 1 << bit;
           flips++;
-          const outcome = await openPolicy(t, { kcs: KCS, trusted }).then(
+          const outcome = await openPolicy(t, KCS, trusted).then(
             () => 'accepted',
             (e: unknown) => (e instanceof PolicyError ? e.code : `non-PolicyError ${String(e)}`),
           );
@@ -175,10 +171,7 @@ describe('openPolicy refuses every tampered sealed policy', () => {
   it('every truncation and any trailing bytes are refused as malformed', async () => {
     const wrong: number[] = [];
     for (let len = 0; len < sealed.length; len++) {
-      const code = await openPolicy(sealed.subarray(0, len), {
-        kcs: KCS,
-        trusted: [id.certificate],
-      }).then(
+      const code = await openPolicy(sealed.subarray(0, len), KCS, [id.certificate]).then(
         () => 'accepted',
         (e: unknown) => (e as PolicyError).code,
       );
@@ -188,33 +181,33 @@ describe('openPolicy refuses every tampered sealed policy', () => {
     for (const extra of [1, 16, 256]) {
       const longer = new Uint8Array(sealed.length + extra);
       longer.set(sealed);
-      expect(
-        (await rejection(openPolicy(longer, { kcs: KCS, trusted: [id.certificate] }))).code,
-      ).toBe('ERR_POLICY_MALFORMED');
+      expect((await rejection(openPolicy(longer, KCS, [id.certificate]))).code).toBe(
+        'ERR_POLICY_MALFORMED',
+      );
     }
   });
 
   it('a wrong Kcs fails with the decryption code, and only after the signature passed', async () => {
     const wrongKcs = Kcs.parse('000102030405060708090A0B0C0D0E0E');
-    const e = await rejection(openPolicy(sealed, { kcs: wrongKcs, trusted: [id.certificate] }));
+    const e = await rejection(openPolicy(sealed, wrongKcs, [id.certificate]));
     expect(e.code).toBe('ERR_POLICY_DECRYPT_FAILED');
     expect(e.message).toBe('policy decryption failed');
     expect(e.cause).toBeUndefined();
     // With a bad signature or an untrusted signer the Kcs is never looked at.
     const badSig = sealed.slice();
     badSig[badSig.length - 1] ^= 1;
-    expect(
-      (await rejection(openPolicy(badSig, { kcs: wrongKcs, trusted: [id.certificate] }))).code,
-    ).toBe('ERR_POLICY_SIGNATURE_INVALID');
-    expect(
-      (await rejection(openPolicy(sealed, { kcs: wrongKcs, trusted: [other.certificate] }))).code,
-    ).toBe('ERR_POLICY_UNTRUSTED_SIGNER');
+    expect((await rejection(openPolicy(badSig, wrongKcs, [id.certificate]))).code).toBe(
+      'ERR_POLICY_SIGNATURE_INVALID',
+    );
+    expect((await rejection(openPolicy(sealed, wrongKcs, [other.certificate]))).code).toBe(
+      'ERR_POLICY_UNTRUSTED_SIGNER',
+    );
   });
 
   it('bad padding under a valid signature gives the same fixed error as a wrong Kcs', async () => {
     const t = sealed.slice();
     t[34 + 1040 - 1] ^= 0x55; // last ciphertext byte: garbles the padding block
-    const e = await rejection(openPolicy(resign(t), { kcs: KCS, trusted: [id.certificate] }));
+    const e = await rejection(openPolicy(resign(t), KCS, [id.certificate]));
     expect(e.code).toBe('ERR_POLICY_DECRYPT_FAILED');
     expect(e.message).toBe('policy decryption failed');
   });
@@ -227,36 +220,34 @@ describe('openPolicy refuses every tampered sealed policy', () => {
     ] as const) {
       const t = sealed.slice();
       t[offset] = value;
-      expect(
-        (await rejection(openPolicy(resign(t), { kcs: KCS, trusted: [id.certificate] }))).code,
-      ).toBe('ERR_POLICY_MALFORMED');
+      expect((await rejection(openPolicy(resign(t), KCS, [id.certificate]))).code).toBe(
+        'ERR_POLICY_MALFORMED',
+      );
     }
   });
 
   it('checks the length against maxBytes before anything else', async () => {
-    const e = await rejection(
-      openPolicy(sealed, { kcs: KCS, trusted: [id.certificate], maxBytes: 1024 }),
-    );
+    const e = await rejection(openPolicy(sealed, KCS, [id.certificate], { maxBytes: 1024 }));
     expect(e.code).toBe('ERR_POLICY_MALFORMED');
     expect(e.message).toContain('limit');
     const huge = sealed.slice(0, 400);
     new DataView(huge.buffer).setUint32(30, 0xffff_fff0);
-    expect((await rejection(openPolicy(huge, { kcs: KCS, trusted: [id.certificate] }))).code).toBe(
+    expect((await rejection(openPolicy(huge, KCS, [id.certificate]))).code).toBe(
       'ERR_POLICY_MALFORMED',
     );
-    expect(
-      (await openPolicy(sealed, { kcs: KCS, trusted: [id.certificate], maxBytes: 1040 })).data,
-    ).toEqual(data);
+    expect((await openPolicy(sealed, KCS, [id.certificate], { maxBytes: 1040 })).data).toEqual(
+      data,
+    );
   });
 
   it('finds the signer among several trusted certificates by fingerprint (rotation)', async () => {
-    const byOther = await sealPolicy(data, { identity: other, kcs: KCS });
+    const byOther = await sealPolicy(data, other, KCS);
     const trusted = [id.certificate, other.certificate];
-    expect((await openPolicy(sealed, { kcs: KCS, trusted })).signer).toBe(id.certificate);
-    expect((await openPolicy(byOther, { kcs: KCS, trusted })).signer).toBe(other.certificate);
-    expect(
-      (await rejection(openPolicy(byOther, { kcs: KCS, trusted: [id.certificate] }))).code,
-    ).toBe('ERR_POLICY_UNTRUSTED_SIGNER');
+    expect((await openPolicy(sealed, KCS, trusted)).signer).toBe(id.certificate);
+    expect((await openPolicy(byOther, KCS, trusted)).signer).toBe(other.certificate);
+    expect((await rejection(openPolicy(byOther, KCS, [id.certificate]))).code).toBe(
+      'ERR_POLICY_UNTRUSTED_SIGNER',
+    );
   });
 
   it('answers random bytes and random mutations with a PolicyError, never anything else', async () => {
@@ -277,7 +268,7 @@ describe('openPolicy refuses every tampered sealed policy', () => {
             }),
         ),
         async (bytes) => {
-          const e = await openPolicy(bytes, { kcs: KCS, trusted: [id.certificate] }).then(
+          const e = await openPolicy(bytes, KCS, [id.certificate]).then(
             () => undefined,
             (err: unknown) => err,
           );
@@ -293,20 +284,28 @@ describe('openPolicy refuses every tampered sealed policy', () => {
   });
 
   it('refuses bad arguments with TypeError / RangeError', async () => {
-    await expect(
-      openPolicy(sealed, { kcs: KCS.toString() as never, trusted: [id.certificate] }),
-    ).rejects.toThrow(TypeError);
-    await expect(openPolicy(sealed, { kcs: KCS, trusted: [] })).rejects.toThrow(RangeError);
-    await expect(
-      openPolicy(sealed, { kcs: KCS, trusted: [id.certificate], maxBytes: 0 }),
-    ).rejects.toThrow(RangeError);
-    await expect(openPolicy('x' as never, { kcs: KCS, trusted: [id.certificate] })).rejects.toThrow(
+    await expect(openPolicy(sealed, KCS.toHex() as never, [id.certificate])).rejects.toThrow(
       TypeError,
     );
-    await expect(sealPolicy(data, { identity: id, kcs: 'k' as never })).rejects.toThrow(TypeError);
-    await expect(sealPolicy(data, { identity: {} as never, kcs: KCS })).rejects.toThrow(TypeError);
+    await expect(openPolicy(sealed, KCS, [])).rejects.toThrow(RangeError);
+    await expect(openPolicy(sealed, KCS, [id.certificate], { maxBytes: 0 })).rejects.toThrow(
+      RangeError,
+    );
+    await expect(openPolicy('x' as never, KCS, [id.certificate])).rejects.toThrow(TypeError);
+    await expect(sealPolicy(data, id, 'k' as never)).rejects.toThrow(TypeError);
+    await expect(sealPolicy(data, {} as never, KCS)).rejects.toThrow(TypeError);
     await expect(
-      sealPolicy(data, { identity: id, kcs: KCS, randomBytes: () => new Uint8Array(8) }),
+      sealPolicy(data, id, KCS, { randomBytes: () => new Uint8Array(8) }),
     ).rejects.toThrow(RangeError);
+    await expect(sealPolicy(data, id, KCS, null as never)).rejects.toThrow(TypeError);
+  });
+
+  it('names the new call form when given the 0.1 options-object form', async () => {
+    await expect(sealPolicy(data, { identity: id, kcs: KCS } as never, KCS)).rejects.toThrow(
+      'call sealPolicy(data, identity, kcs, options?)',
+    );
+    await expect(
+      openPolicy(sealed, { kcs: KCS, trusted: [id.certificate] } as never, []),
+    ).rejects.toThrow('call openPolicy(sealed, kcs, trusted, options?)');
   });
 });

@@ -59,10 +59,7 @@ describe('crash safety under SIGKILL during publishPolicy', () => {
       // Saved before publishPolicy resolved: at least the last reported serial, at most one more.
       expect(p.serial === last || p.serial === last + 1, `${p.serial} vs ${last}`).toBe(true);
       const site = await loadSite(siteDir);
-      const opened = await openPolicy(p.sealed, {
-        kcs: site.kcs,
-        trusted: [site.identity.certificate],
-      });
+      const opened = await openPolicy(p.sealed, site.kcs, [site.identity.certificate]);
       expect(new TextDecoder().decode(opened.data)).toMatch(/^body \d+$/);
       lastSerial = p.serial;
     }

@@ -211,20 +211,15 @@ describe('envelopes and signatures over random data', () => {
         fc.uint8Array({ minLength: 16, maxLength: 16 }),
         async (data, k) => {
           const kcs = Kcs.fromBytes(k);
-          const sealed = await sealPolicy(data, { identity, kcs });
-          const opened = await openPolicy(sealed, {
-            kcs,
-            trusted: [other.certificate, identity.certificate],
-          });
+          const sealed = await sealPolicy(data, identity, kcs);
+          const opened = await openPolicy(sealed, kcs, [other.certificate, identity.certificate]);
           expect(Buffer.from(opened.data).equals(Buffer.from(data))).toBe(true);
           expect(opened.signer).toBe(identity.certificate);
-          await expect(openPolicy(sealed, { kcs, trusted: [other.certificate] })).rejects.toThrow(
+          await expect(openPolicy(sealed, kcs, [other.certificate])).rejects.toThrow(PolicyError);
+          const wrong = Kcs.fromBytes(k.map((x) => x ^ 1));
+          await expect(openPolicy(sealed, wrong, [identity.certificate])).rejects.toThrow(
             PolicyError,
           );
-          const wrong = Kcs.fromBytes(k.map((x) => x ^ 1));
-          await expect(
-            openPolicy(sealed, { kcs: wrong, trusted: [identity.certificate] }),
-          ).rejects.toThrow(PolicyError);
         },
       ),
       { numRuns: 40 },

@@ -72,7 +72,7 @@ export async function makeCertificates(n: number): Promise<X509Certificate[]> {
  * as plain ones.
  */
 export function comparable(value: unknown): unknown {
-  if (value instanceof Kcs) return `Kcs:${value.toString()}`;
+  if (value instanceof Kcs) return `Kcs:${value.toHex()}`;
   if (value instanceof X509Certificate) return `DER:${Buffer.from(value.rawData).toString('hex')}`;
   if (Array.isArray(value)) return value.map(comparable);
   if (typeof value === 'object' && value !== null) {

@@ -145,7 +145,7 @@ describe('parseSylink: certificates (ServerCertList, this library assumption)', 
 describe('parseSylink: required parts and value forms', () => {
   it('reads a lower-case Kcs', () => {
     const s = parseSylink(minimal('', '5cd564a466665a0333b3b710c0d506f1'));
-    expect(s.kcs.toString()).toBe('5CD564A466665A0333B3B710C0D506F1');
+    expect(s.kcs.toHex()).toBe('5CD564A466665A0333B3B710C0D506F1');
   });
 
   it('refuses a bad Kcs with ERR_SYLINK_BAD_KCS, the KcsError as cause, and no key material in the message', () => {

@@ -28,7 +28,7 @@ describe('sylink vector v1', () => {
     const bytes = readFileSync(VECTOR);
     const s = parseSylink(bytes);
     expect(s.domainId).toBe('1E814550AC1E00027245A393F26DBE37');
-    expect(s.kcs.toString()).toBe('85FB05B288B45D92447A3EDCBEFC434E');
+    expect(s.kcs.toHex()).toBe('85FB05B288B45D92447A3EDCBEFC434E');
     expect(s.certificates.map((c) => c.name)).toEqual(['sepm.example']);
     const der = new Uint8Array(s.certificates[0]!.certificate.rawData);
     expect(createHash('sha256').update(der).digest('hex')).toBe(FINGERPRINT);

@@ -144,7 +144,7 @@ async function download(
     );
   }
   const opened = await d.trust.verified(server, d.connections.agentFor(server), (anchors) =>
-    openPolicy(new Uint8Array(res.body), { kcs: d.kcs, trusted: anchors }),
+    openPolicy(new Uint8Array(res.body), d.kcs, anchors),
   );
   const { name, serial, sha256 } = entry;
   return clientPolicy({

@@ -171,7 +171,7 @@ export class PolicyStore {
     meta: Partial<Omit<PolicyMeta, 'lastmodifiedtime'>> = {},
   ): Promise<PublishedPolicy> {
     return this.#enqueue(async () => {
-      const sealed = await sealPolicy(data, { identity: this.#site.identity, kcs: this.#site.kcs });
+      const sealed = await sealPolicy(data, this.#site.identity, this.#site.kcs);
       const cur = this.#policies.get(name);
       const m = { ...DEFAULT_META, ...cur?.meta, ...meta, lastmodifiedtime: this.#now() };
       const p = stored(name, (cur?.serial ?? 0) + 1, sealed, m);

@@ -153,7 +153,7 @@ export const sealCommand: Command = {
     const identity = await identityFrom(ctx.io, ctx.values, 'seal', site);
     const kcs = await kcsFrom(ctx.io, ctx.values, 'seal', site);
     const data = await mainInput(ctx.io, ctx.positionals, 'the policy file');
-    const sealed = await withProgress(ctx.io, 'Sealing', () => sealPolicy(data, { identity, kcs }));
+    const sealed = await withProgress(ctx.io, 'Sealing', () => sealPolicy(data, identity, kcs));
     await emitData(ctx, sealed, {
       field: 'sealed',
       summary: {
@@ -192,7 +192,7 @@ export const openCommand: Command = {
     const sealed = await mainInput(ctx.io, ctx.positionals, 'the sealed policy');
     let opened;
     try {
-      opened = await openPolicy(sealed, { kcs, trusted });
+      opened = await openPolicy(sealed, kcs, trusted);
     } catch (e) {
       return verificationFailed(ctx, e);
     }

@@ -263,7 +263,7 @@ export class Replicator {
       }
       const sealed = new Uint8Array(pres.body);
       // Served as is to our clients, so it must open here as it will there.
-      await openPolicy(sealed, { kcs: o.kcs, trusted });
+      await openPolicy(sealed, o.kcs, trusted);
       entries.push({ name: e.name, serial: e.serial, sealed });
     }
     if (entries.length === 0) return { taken: [], serial: index.serial };

@@ -188,7 +188,7 @@ export function webServicesHandler(ctx: WebServicesDeps) {
       const p = findById(ctx, type, id);
       if (method === 'GET' || method === 'HEAD') {
         if (p === undefined) return sendError(req, res, 404, 'not_found', 'no such policy');
-        const opened = await openPolicy(p.sealed, { kcs: ctx.site.kcs, trusted: ctx.trusted() });
+        const opened = await openPolicy(p.sealed, ctx.site.kcs, ctx.trusted());
         const type2 = looksLikeXml(opened.data)
           ? 'application/xml; charset=utf-8'
           : 'application/octet-stream';
