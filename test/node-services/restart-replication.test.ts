@@ -6,6 +6,9 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createManager, type Manager, type ManagerOptions } from '../../src/node/manager/index.js';
 import { createClient } from '../../src/node/client/client.js';
 import { isSepmError } from '../../src/errors.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseSylink, serversInPriorityOrder } from '../../src/sylink/index.js';
 import { eventually, freePort, makeSite, type TestSite } from './helpers.js';
 
 async function ports() {
@@ -87,6 +90,34 @@ describe('a replicating manager restarted on its site', () => {
       expect(hb.indexSigner.equal(a.site.identity.certificate)).toBe(true);
     } finally {
       full.close();
+    }
+  });
+
+  it("writes the peers into the site's sylink.xml, so a client given the file trusts what a peer replicated", async () => {
+    // One sylink truth: B's site file lists what B.sylink() lists (A as a server, A's certificate).
+    const file = parseSylink(await readFile(join(b.dir, 'sylink.xml')));
+    const served = B.sylink();
+    const fps = (s: typeof served) => s.certificates.map((c) => c.certificate.toString('hex'));
+    expect(fps(file)).toEqual(fps(served));
+    expect(file.certificates.some((c) => c.certificate.equal(a.site.identity.certificate))).toBe(
+      true,
+    );
+    const peerEntries = (s: typeof served) =>
+      serversInPriorityOrder(s)
+        .filter((x) => x.priority > 1)
+        .map((x) => [x.priority, x.server.address, x.server.httpsPort]);
+    expect(peerEntries(file)).toEqual(peerEntries(served));
+    expect(file.kcs.equals(b.site.kcs)).toBe(true);
+    expect(file.domainId).toBe(b.site.domainId);
+    // The file's trust list, with B's bound port as the only server (the file names the site's
+    // configured 443): the index A signed, served by B, is accepted.
+    const sylink = { ...file, serverLists: served.serverLists };
+    const client = createClient({ sylink, transport: 'https-only', connectTimeoutMs: 2000 });
+    try {
+      const hb = await client.heartbeat();
+      expect(hb.indexSigner.equal(a.site.identity.certificate)).toBe(true);
+    } finally {
+      client.close();
     }
   });
 });

@@ -37,6 +37,7 @@ import { createManagerServices, peerSet, type PortRole } from './services.js';
 import { StatePersistence } from './state/persistence.js';
 import { memoryStore, siteStore } from './state/store.js';
 import { managerSylink } from './sylink.js';
+import { updateSiteSylink } from './site_sylink.js';
 import { trustedCertificates } from './trust.js';
 
 /** Where a port listens. */
@@ -200,6 +201,8 @@ export function createManager(options: ManagerOptions): Manager {
   const life = lifecycle(options, host, ports, roles, p, addresses);
   return {
     listen: async () => {
+      // Before anything binds: a site file that cannot be written fails listen() cleanly.
+      await updateSiteSylink(options.site, options.peers ?? options.site.peers ?? [], p.trusted());
       const bound = await life.listen();
       services.replicator.start();
       return bound;

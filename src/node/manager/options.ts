@@ -7,6 +7,7 @@
 import type { X509Certificate } from '../../cert/x509.js';
 import type { ServerIdentity } from '../../cert/types.js';
 import type { Kcs } from '../../kcs.js';
+import type { Sylink } from '../../sylink/model.js';
 import type { SignedEndorsement } from '../../protocol/index.js';
 import type { Handler } from '../http/handler.js';
 import type { ManagerServicesOptions } from './context.js';
@@ -38,6 +39,14 @@ export interface ManagerSite {
    * folder unless `ManagerOptions.store` says otherwise.
    */
   readonly dir?: string;
+  /** The address clients use (a loaded site's); with `dir` and `sylink`, see `peers`. */
+  readonly address?: string;
+  /**
+   * The site's `sylink.xml` (a loaded site's). With `dir`, `address` and peers configured,
+   * `listen()` rewrites the file so it lists the peers and their certificates as
+   * `Manager.sylink()` does (one sylink truth; docs/node.md "The site's sylink.xml").
+   */
+  readonly sylink?: Sylink;
 }
 
 /**

@@ -12,7 +12,7 @@ import { identityFromKeystore, readKeystore } from '../../keystore/index.js';
 import type { ReadKeystoreOptions } from '../../keystore/model.js';
 import type { Sylink, SylinkCertificate } from '../../sylink/index.js';
 import { certificateFingerprint } from '../../cert/index.js';
-import { identityFiles, loadSite, readSiteConfig, sylinkFile, type Site } from './site.js';
+import { identityFiles, loadSiteAndConfig, makeSite, sylinkFile, type Site } from './site.js';
 import { commitFiles } from './atomic_file.js';
 import {
   createEndorsement,
@@ -74,8 +74,8 @@ export async function importCertificate(
   options: ImportCertificateOptions = {},
 ): Promise<ImportedCertificate> {
   if (!(material instanceof Uint8Array)) throw new TypeError('"material" expected Uint8Array');
-  const site = await loadSite(dir);
-  const config = await readSiteConfig(dir);
+  // The folder is read once; the returned site is built from what was committed.
+  const { site, config } = await loadSiteAndConfig(dir);
   const ks = readKeystore(material, options.password ?? '', options.keystore);
   const identity = await identityFromKeystore(
     ks,
@@ -128,7 +128,7 @@ export async function importCertificate(
     sylinkFile(sylink),
     endorsementsFile(endorsements),
   ]);
-  return { site: await loadSite(dir), previous };
+  return { site: makeSite(dir, identity, site.kcs, config, sylink, endorsements), previous };
 }
 
 /**
@@ -137,10 +137,10 @@ export async function importCertificate(
  * is never removed. Endorsements signed by a removed certificate go with it (after a full drop,
  * `endorsements.json` lists none), in the same commit as `sylink.xml`.
  *
- * @returns the site reloaded from disk.
+ * @returns the site as committed.
  */
 export async function dropCertificate(dir: string, which?: X509Certificate): Promise<Site> {
-  const site = await loadSite(dir);
+  const { site, config } = await loadSiteAndConfig(dir);
   const current = site.identity.certificate;
   if (which !== undefined && which.equal(current)) {
     throw new TypeError('"which" is the current server certificate, which cannot be dropped');
@@ -154,9 +154,7 @@ export async function dropCertificate(dir: string, which?: X509Certificate): Pro
     const v = await verifyEndorsement(e, listed, site.domainId).catch(() => undefined);
     if (v !== undefined && listed.some((c) => c.equal(v.certificate))) endorsements.push(e);
   }
-  await commitFiles(dir, [
-    sylinkFile({ ...site.sylink, certificates }),
-    endorsementsFile(endorsements),
-  ]);
-  return loadSite(dir);
+  const sylink = { ...site.sylink, certificates };
+  await commitFiles(dir, [sylinkFile(sylink), endorsementsFile(endorsements)]);
+  return makeSite(dir, site.identity, site.kcs, config, sylink, endorsements);
 }

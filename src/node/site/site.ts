@@ -23,8 +23,8 @@ import {
   keystoreFromIdentity,
   readJks,
   readPem,
+  serverFilesFromKeystore,
   writeJks,
-  writePem,
 } from '../../keystore/index.js';
 import type { PrivateKeyEntry } from '../../keystore/model.js';
 import {
@@ -37,7 +37,6 @@ import {
 import { Kcs } from '../../kcs.js';
 import { ManagerError, isSepmError } from '../../errors.js';
 import { commitFiles, committedPath, recoverCommit, type CommitFile } from './atomic_file.js';
-import { toPem } from '../../keystore/pem_codec.js';
 import { endorsementsFile } from './endorsements.js';
 import { type SignedEndorsement } from '../../protocol/index.js';
 import { readSiteEndorsements } from './endorsements.js';
@@ -149,32 +148,19 @@ function pkcs8Of(ks: { entries: readonly { kind: string }[] }): Uint8Array {
   return e.pkcs8;
 }
 
-/** The PEM text of `server.key` (unencrypted PKCS#8, as Apache's `server.key`). */
-function serverKeyPem(entry: PrivateKeyEntry): string {
-  return writePem({ format: 'pem', entries: [{ ...entry, chain: [] }] });
-}
-
-/** The PEM text of `server.crt`: the leaf, then the rest of the chain. */
-function serverCrtPem(identity: ServerIdentity): string {
-  const leaf = new Uint8Array(identity.certificate.rawData);
-  let out = toPem('CERTIFICATE', leaf);
-  for (const c of identity.chain) {
-    if (!c.equal(identity.certificate)) out += toPem('CERTIFICATE', new Uint8Array(c.rawData));
-  }
-  return out;
-}
-
 /** The identity files (keystore.jks, server.key, server.crt), for {@link commitFiles}. */
 export async function identityFiles(
   identity: ServerIdentity,
   keystorePassword: string,
 ): Promise<CommitFile[]> {
   const ks = await keystoreFromIdentity(identity, { alias: KEYSTORE_ALIAS });
-  const entry = ks.entries[0] as PrivateKeyEntry;
+  // SEPM's server.key (unencrypted PKCS#8) and server.crt (leaf first), without the
+  // `Bag Attributes` text: Apache reads them as they are.
+  const files = serverFilesFromKeystore(ks, { alias: KEYSTORE_ALIAS, friendlyNames: false });
   return [
     { name: SITE_FILES.keystore, data: writeJks(ks, keystorePassword), mode: SECRET_FILE_MODE },
-    { name: SITE_FILES.privateKey, data: serverKeyPem(entry), mode: SECRET_FILE_MODE },
-    { name: SITE_FILES.certificate, data: serverCrtPem(identity), mode: 0o644 },
+    { name: SITE_FILES.privateKey, data: files.key, mode: SECRET_FILE_MODE },
+    { name: SITE_FILES.certificate, data: files.cert, mode: 0o644 },
   ];
 }
 
@@ -293,7 +279,7 @@ export async function createSite(
   return { site: makeSite(dir, identity, kcs, config, sylink, []), adminPassword };
 }
 
-function makeSite(
+export function makeSite(
   dir: string,
   identity: ServerIdentity,
   kcs: Kcs,
@@ -376,6 +362,17 @@ export interface LoadSiteOptions {
  *   malformed or disagreeing piece.
  */
 export async function loadSite(dir: string, options: LoadSiteOptions = {}): Promise<Site> {
+  return (await loadSiteAndConfig(dir, options)).site;
+}
+
+/**
+ * {@link loadSite}, also returning the parsed `site.json`, for the site operations that rewrite
+ * files (they need the keystore password) without reading the folder a second time.
+ */
+export async function loadSiteAndConfig(
+  dir: string,
+  options: LoadSiteOptions = {},
+): Promise<{ readonly site: Site; readonly config: SiteConfig }> {
   if (typeof dir !== 'string' || dir.length === 0)
     throw new TypeError('"dir" expected a non-empty string');
   const max = options.maxFileBytes ?? 1024 * 1024;
@@ -428,7 +425,7 @@ export async function loadSite(dir: string, options: LoadSiteOptions = {}): Prom
       { problems },
     );
   }
-  return makeSite(dir, identity, kcs, config, sylink, endorsements);
+  return { site: makeSite(dir, identity, kcs, config, sylink, endorsements), config };
 }
 
 // Reads one site file through an interrupted commit (the new set, whole), bounded; a problem
@@ -524,12 +521,4 @@ function crossCheck(f: ParsedSite, problems: string[]): void {
       problems.push('sylink.xml does not list the current server certificate');
     }
   }
-}
-
-/** Reads and parses `site.json` only (no cross-checks). */
-export async function readSiteConfig(dir: string): Promise<SiteConfig> {
-  const c = parseConfig(await readFile(await committedPath(dir, SITE_FILES.site), 'utf8'));
-  if (typeof c === 'string')
-    throw new ManagerError('ERR_MANAGER_SITE_INVALID', c, { problems: [c] });
-  return c;
 }
