@@ -22,6 +22,8 @@ import { equalBytes } from '../../bytes.js';
 import { createClient, type HeartbeatResult } from '../client/client.js';
 import { createManager, PORT_NAMES, type PortName } from '../manager/index.js';
 import { SITE_FILES, createSite } from '../site/site.js';
+import type { ServerIdentity } from '../../cert/types.js';
+import type { Sylink } from '../../sylink/model.js';
 
 /** A sample policy: a small firewall rule set, as a manager would publish. */
 export const SAMPLE_POLICY = `<?xml version="1.0" encoding="UTF-8"?>
@@ -161,47 +163,17 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
 
     const heartbeats: DemoHeartbeat[] = [];
     for (const protocol of ['https', 'http'] as const) {
-      const sylink = m.sylink({ protocol });
-      const client = createClient({ sylink, connectTimeoutMs: 5000, requestTimeoutMs: 10_000 });
-      try {
-        log(`Client heartbeat over ${protocol.toUpperCase()}…`);
-        const t = performance.now();
-        const reg = await client.register();
-        const hb: HeartbeatResult = await client.heartbeat();
-        const ms = Math.round((performance.now() - t) * 10) / 10;
-        timings[`heartbeat ${protocol}`] = ms;
-        const got = hb.policies.find((p) => p.name === 'Demo Firewall');
-        if (got === undefined)
-          throw new Error(`the ${protocol} heartbeat did not bring the policy`);
-        const signerFp = formatFingerprint(certificateFingerprint(got.signer));
-        heartbeats.push({
-          protocol,
-          url: `${hb.server.protocol}://${hb.server.address}:${hb.server.port}/`,
-          clientId: reg.clientId,
-          verifiedBy: got.signer.subject,
-          verifiedBySha256: signerFp,
-          signerIsSiteCertificate: got.signer.equal(site.identity.certificate),
-          bytesEqual: equalBytes(got.data, policy),
-          ms,
-        });
-      } finally {
-        client.close();
-      }
+      log(`Client heartbeat over ${protocol.toUpperCase()}…`);
+      const hb = await demoHeartbeat(m.sylink({ protocol }), protocol, policy, site.identity);
+      timings[`heartbeat ${protocol}`] = hb.ms;
+      heartbeats.push(hb);
     }
 
     let keytool: DemoSummary['keytool'];
     if (options.noKeytool) keytool = { ran: false, output: 'skipped (--no-keytool)' };
     else {
       log('Listing keystore.jks with keytool…');
-      const config = JSON.parse(await readFile(join(dir, SITE_FILES.site), 'utf8')) as {
-        keystore: { password: string };
-      };
-      const listed = await timed(timings, 'keytool -list', () =>
-        keytoolList(join(dir, SITE_FILES.keystore), config.keystore.password),
-      );
-      keytool = listed.ran
-        ? { ...listed, sameFingerprint: listed.output.includes(siteFp) }
-        : listed;
+      keytool = await timed(timings, 'keytool -list', () => demoKeytool(dir, siteFp));
     }
 
     log('Stopping the manager…');
@@ -229,6 +201,46 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     await manager?.close();
     if (!options.keep) await rm(dir, { recursive: true, force: true });
   }
+}
+
+// One client of the demo: registers and heartbeats over `protocol`, and checks the policy it
+// brought against what was published.
+async function demoHeartbeat(
+  sylink: Sylink,
+  protocol: 'https' | 'http',
+  policy: Uint8Array,
+  identity: ServerIdentity,
+): Promise<DemoHeartbeat> {
+  const client = createClient({ sylink, connectTimeoutMs: 5000, requestTimeoutMs: 10_000 });
+  try {
+    const t = performance.now();
+    const reg = await client.register();
+    const hb: HeartbeatResult = await client.heartbeat();
+    const ms = Math.round((performance.now() - t) * 10) / 10;
+    const got = hb.policies.find((p) => p.name === 'Demo Firewall');
+    if (got === undefined) throw new Error(`the ${protocol} heartbeat did not bring the policy`);
+    return {
+      protocol,
+      url: `${hb.server.protocol}://${hb.server.address}:${hb.server.port}/`,
+      clientId: reg.clientId,
+      verifiedBy: got.signer.subject,
+      verifiedBySha256: formatFingerprint(certificateFingerprint(got.signer)),
+      signerIsSiteCertificate: got.signer.equal(identity.certificate),
+      bytesEqual: equalBytes(got.data, policy),
+      ms,
+    };
+  } finally {
+    client.close();
+  }
+}
+
+// `keytool -list` of the site's keystore.jks, and whether it shows the site's fingerprint.
+async function demoKeytool(dir: string, siteFp: string): Promise<DemoSummary['keytool']> {
+  const config = JSON.parse(await readFile(join(dir, SITE_FILES.site), 'utf8')) as {
+    keystore: { password: string };
+  };
+  const listed = await keytoolList(join(dir, SITE_FILES.keystore), config.keystore.password);
+  return listed.ran ? { ...listed, sameFingerprint: listed.output.includes(siteFp) } : listed;
 }
 
 /** The human summary of a demo run. */

@@ -261,64 +261,24 @@ export const keystoreConvertCommand: Command = {
   },
   async run(ctx) {
     const cmd = 'keystore convert';
-    const out = str(ctx.values, 'out');
-    const keyOut = str(ctx.values, 'key-out');
-    const certOut = str(ctx.values, 'cert-out');
-    const alias = str(ctx.values, 'alias');
-    const allowKey = flag(ctx.values, 'allow-key-in-cert-file');
-    if (out === undefined && keyOut === undefined && certOut === undefined)
-      throw new UsageError('give -o FILE, or --key-out FILE and/or --cert-out FILE', cmd);
-    const targets = [out, keyOut, certOut].filter((p): p is string => p !== undefined);
-    if (targets.some((p) => p === '')) throw new UsageError('an output file name is empty', cmd);
-    if (new Set(targets.map((p) => resolve(p))).size !== targets.length)
-      throw new UsageError('-o, --key-out and --cert-out must name different files', cmd);
-    // Stdout then carries the file alone (for pipes): no report beside it.
-    const toStdout = targets.includes('-');
-    if (toStdout && ctx.json)
-      throw new UsageError('--json needs every output to be a file, not -', cmd);
-    const chosen = choice(ctx.values, 'to', cmd, WRITABLE);
-    if (out === undefined && chosen !== undefined)
-      throw new UsageError('--to applies to -o only (--key-out/--cert-out write PEM)', cmd);
-    const to = out === undefined ? undefined : (chosen ?? formatOfName(out));
-    if (out !== undefined && to === undefined) {
-      throw new UsageError('give --to jks|pkcs12|pem (the output name does not say)', cmd);
-    }
-    const profile = choice(ctx.values, 'profile', cmd, ['modern', 'legacy'] as const);
-    const unencrypted = flag(ctx.values, 'unencrypted');
-    if (unencrypted && to !== 'pem')
-      throw new UsageError('--unencrypted applies to PEM -o only', cmd);
+    const plan = convertPlan(ctx, cmd);
+    const { out, keyOut, certOut, alias, to } = plan;
     // A key is always what --key-out writes: check its name before asking for any password.
-    if (keyOut !== undefined && !allowKey) refuseKeyIn(keyOut, CERTIFICATE_NAMES, '--key-out', cmd);
+    if (keyOut !== undefined && !plan.allowKey)
+      refuseKeyIn(keyOut, CERTIFICATE_NAMES, '--key-out', cmd);
     const read = await readStore(ctx, cmd);
-    const password = read.password;
     const ks = alias !== undefined && out !== undefined ? onlyAlias(read.ks, alias) : read.ks;
     if (
       out !== undefined &&
       to === 'pem' &&
-      !allowKey &&
+      !plan.allowKey &&
       ks.entries.some((e) => e.kind === 'privateKey')
     ) {
       refuseKeyIn(out, [...CERTIFICATE_NAMES, '.pem'], '-o', cmd);
     }
     // Everything is computed before the first file is written, so a bad alias or a key that does
     // not match its certificate leaves every target untouched.
-    const newPassword = async (): Promise<string> => {
-      const pw = await getSecret(ctx.io, ctx.values, {
-        prefix: 'out-password',
-        what: 'new keystore password',
-        command: cmd,
-        confirm: true,
-      });
-      if (pw === '') throw new UsageError('the new keystore password is empty', cmd);
-      return pw;
-    };
-    let outPassword = '';
-    if (to !== undefined && !unencrypted) {
-      outPassword =
-        hasSecret(ctx.values, 'out-password') || password === '' ? await newPassword() : password;
-    } else if (keyOut !== undefined && hasSecret(ctx.values, 'out-password')) {
-      outPassword = await newPassword();
-    }
+    const outPassword = await outputPassword(ctx, cmd, plan, read.password);
     const files =
       keyOut !== undefined || certOut !== undefined
         ? serverFilesFromKeystore(read.ks, {
@@ -332,36 +292,115 @@ export const keystoreConvertCommand: Command = {
       to === undefined
         ? undefined
         : await withProgress(ctx.io, `Writing ${to.toUpperCase()}`, () =>
-            writeKeystore(ks, outPassword, to, profile ? { profile } : {}),
+            writeKeystore(ks, outPassword, to, plan.profile ? { profile: plan.profile } : {}),
           );
     if (out !== undefined && bytes !== undefined)
       await writeOutput(ctx.io, out, bytes, { binary: to !== 'pem', mode: 0o600 });
     if (keyOut !== undefined) await writeOutput(ctx.io, keyOut, files!.key, { mode: 0o600 });
     if (certOut !== undefined) await writeOutput(ctx.io, certOut, files!.cert, { mode: 0o644 });
-    if (toStdout) return;
-    const n = ks.entries.length;
-    output(
-      ctx,
-      {
-        from: read.ks.format,
-        ...(out !== undefined ? { to, entries: n, bytes: bytes!.length, out } : {}),
-        ...(files !== undefined ? { alias: files.alias } : {}),
-        ...(keyOut !== undefined ? { keyOut } : {}),
-        ...(certOut !== undefined ? { certOut } : {}),
-      },
-      () => [
-        ...(out !== undefined
-          ? [
-              `Converted ${read.ks.format.toUpperCase()} (${n} ${n === 1 ? 'entry' : 'entries'}) -> ${to!.toUpperCase()} ${out} (${bytes!.length} bytes)`,
-            ]
-          : []),
-        ...(keyOut !== undefined
-          ? [`Wrote the private key of "${files!.alias}" to ${keyOut} (mode 0600)`]
-          : []),
-        ...(certOut !== undefined
-          ? [`Wrote the certificate chain of "${files!.alias}" to ${certOut}`]
-          : []),
-      ],
-    );
+    if (plan.toStdout) return;
+    reportConversion(ctx, plan, read.ks.format, ks.entries.length, bytes?.length, files?.alias);
   },
 };
+
+type ConvertContext = Parameters<Command['run']>[0];
+
+/** What `keystore convert` is asked to write, checked before anything is read. */
+interface ConvertPlan {
+  readonly out: string | undefined;
+  readonly keyOut: string | undefined;
+  readonly certOut: string | undefined;
+  readonly alias: string | undefined;
+  readonly allowKey: boolean;
+  readonly toStdout: boolean;
+  readonly to: (typeof WRITABLE)[number] | undefined;
+  readonly profile: 'modern' | 'legacy' | undefined;
+  readonly unencrypted: boolean;
+}
+
+function convertPlan(ctx: ConvertContext, cmd: string): ConvertPlan {
+  const out = str(ctx.values, 'out');
+  const keyOut = str(ctx.values, 'key-out');
+  const certOut = str(ctx.values, 'cert-out');
+  if (out === undefined && keyOut === undefined && certOut === undefined)
+    throw new UsageError('give -o FILE, or --key-out FILE and/or --cert-out FILE', cmd);
+  const targets = [out, keyOut, certOut].filter((p): p is string => p !== undefined);
+  if (targets.some((p) => p === '')) throw new UsageError('an output file name is empty', cmd);
+  if (new Set(targets.map((p) => resolve(p))).size !== targets.length)
+    throw new UsageError('-o, --key-out and --cert-out must name different files', cmd);
+  // Stdout then carries the file alone (for pipes): no report beside it.
+  const toStdout = targets.includes('-');
+  if (toStdout && ctx.json)
+    throw new UsageError('--json needs every output to be a file, not -', cmd);
+  const chosen = choice(ctx.values, 'to', cmd, WRITABLE);
+  if (out === undefined && chosen !== undefined)
+    throw new UsageError('--to applies to -o only (--key-out/--cert-out write PEM)', cmd);
+  const to = out === undefined ? undefined : (chosen ?? formatOfName(out));
+  if (out !== undefined && to === undefined) {
+    throw new UsageError('give --to jks|pkcs12|pem (the output name does not say)', cmd);
+  }
+  const profile = choice(ctx.values, 'profile', cmd, ['modern', 'legacy'] as const);
+  const unencrypted = flag(ctx.values, 'unencrypted');
+  if (unencrypted && to !== 'pem')
+    throw new UsageError('--unencrypted applies to PEM -o only', cmd);
+  const alias = str(ctx.values, 'alias');
+  const allowKey = flag(ctx.values, 'allow-key-in-cert-file');
+  return { out, keyOut, certOut, alias, allowKey, toStdout, to, profile, unencrypted };
+}
+
+// The password of the written keystore (or of --key-out): asked for when given as an option or
+// when the input had none; otherwise the input's.
+async function outputPassword(
+  ctx: ConvertContext,
+  cmd: string,
+  plan: ConvertPlan,
+  inputPassword: string,
+): Promise<string> {
+  const newPassword = async (): Promise<string> => {
+    const pw = await getSecret(ctx.io, ctx.values, {
+      prefix: 'out-password',
+      what: 'new keystore password',
+      command: cmd,
+      confirm: true,
+    });
+    if (pw === '') throw new UsageError('the new keystore password is empty', cmd);
+    return pw;
+  };
+  const asked = hasSecret(ctx.values, 'out-password');
+  if (plan.to !== undefined && !plan.unencrypted)
+    return asked || inputPassword === '' ? newPassword() : inputPassword;
+  if (plan.keyOut !== undefined && asked) return newPassword();
+  return '';
+}
+
+function reportConversion(
+  ctx: ConvertContext,
+  plan: ConvertPlan,
+  from: string,
+  n: number,
+  size: number | undefined,
+  alias: string | undefined,
+): void {
+  const { out, keyOut, certOut, to } = plan;
+  output(
+    ctx,
+    {
+      from,
+      ...(out !== undefined ? { to, entries: n, bytes: size, out } : {}),
+      ...(alias !== undefined ? { alias } : {}),
+      ...(keyOut !== undefined ? { keyOut } : {}),
+      ...(certOut !== undefined ? { certOut } : {}),
+    },
+    () => [
+      ...(out !== undefined
+        ? [
+            `Converted ${from.toUpperCase()} (${n} ${n === 1 ? 'entry' : 'entries'}) -> ${to!.toUpperCase()} ${out} (${size} bytes)`,
+          ]
+        : []),
+      ...(keyOut !== undefined
+        ? [`Wrote the private key of "${alias}" to ${keyOut} (mode 0600)`]
+        : []),
+      ...(certOut !== undefined ? [`Wrote the certificate chain of "${alias}" to ${certOut}`] : []),
+    ],
+  );
+}

@@ -10,6 +10,7 @@ import {
   DEFAULT_PORTS,
   PORT_NAMES,
   createManager,
+  type Manager,
   type ManagerAddress,
   type PortName,
 } from '../../manager/index.js';
@@ -18,6 +19,7 @@ import type { Command } from '../command.js';
 import { certificateView } from '../format.js';
 import { readPath, table, withProgress, writeOutput } from '../io.js';
 import { siteFrom } from '../load.js';
+import type { Site } from '../../site/site.js';
 
 /** CLI option name of each port. */
 const PORT_OPTIONS: Readonly<Record<PortName, string>> = {
@@ -115,41 +117,7 @@ export const serveCommand: Command = {
       if (sylinkOut !== undefined) {
         await writeOutput(ctx.io, sylinkOut, buildSylink(manager.sylink()), { mode: 0o600 });
       }
-      const cert = certificateView(site.identity.certificate);
-      if (ctx.json) {
-        const urls = Object.fromEntries(PORT_NAMES.map((n) => [n, url(addresses[n])]));
-        ctx.io.stdout.write(
-          JSON.stringify({
-            event: 'listening',
-            pid: process.pid,
-            domainId: site.domainId,
-            urls,
-            console: `${url(addresses.manager)}console/`,
-            certificateSha256: cert.sha256,
-            policies: manager
-              .policies()
-              .map((p) => ({ name: p.name, serial: p.serial, sha256: p.sha256 })),
-            ...(sylinkOut !== undefined ? { sylink: sylinkOut } : {}),
-          }) + '\n',
-        );
-      } else if (!ctx.quiet) {
-        ctx.io.stdout.write(
-          [
-            `Manager for domain ${site.domainId} listening:`,
-            ...table(
-              PORT_NAMES.map((n) => [n, url(addresses[n])] as const),
-              '  ',
-            ),
-            `Console: ${url(addresses.manager)}console/ (log on as ${site.adminUsername})`,
-            `Certificate SHA-256: ${cert.sha256}`,
-            ...manager
-              .policies()
-              .map((p) => `Published ${p.name} (serial ${p.serial}, ${p.size} bytes sealed)`),
-            ...(sylinkOut !== undefined ? [`Client sylink.xml: ${sylinkOut}`] : []),
-            'Press Ctrl-C to stop.',
-          ].join('\n') + '\n',
-        );
-      }
+      announceListening(ctx, site, manager, addresses, sylinkOut);
       const signal = await stop;
       if (!ctx.json && !ctx.quiet) ctx.io.stdout.write(`${signal}: stopping…\n`);
     } finally {
@@ -159,3 +127,48 @@ export const serveCommand: Command = {
     else if (!ctx.quiet) ctx.io.stdout.write('Stopped.\n');
   },
 };
+
+// The "listening" report: one JSON event, or the human summary (nothing with --quiet).
+function announceListening(
+  ctx: Parameters<Command['run']>[0],
+  site: Site,
+  manager: Manager,
+  addresses: Record<PortName, ManagerAddress>,
+  sylinkOut: string | undefined,
+): void {
+  const cert = certificateView(site.identity.certificate);
+  if (ctx.json) {
+    const urls = Object.fromEntries(PORT_NAMES.map((n) => [n, url(addresses[n])]));
+    ctx.io.stdout.write(
+      JSON.stringify({
+        event: 'listening',
+        pid: process.pid,
+        domainId: site.domainId,
+        urls,
+        console: `${url(addresses.manager)}console/`,
+        certificateSha256: cert.sha256,
+        policies: manager
+          .policies()
+          .map((p) => ({ name: p.name, serial: p.serial, sha256: p.sha256 })),
+        ...(sylinkOut !== undefined ? { sylink: sylinkOut } : {}),
+      }) + '\n',
+    );
+  } else if (!ctx.quiet) {
+    ctx.io.stdout.write(
+      [
+        `Manager for domain ${site.domainId} listening:`,
+        ...table(
+          PORT_NAMES.map((n) => [n, url(addresses[n])] as const),
+          '  ',
+        ),
+        `Console: ${url(addresses.manager)}console/ (log on as ${site.adminUsername})`,
+        `Certificate SHA-256: ${cert.sha256}`,
+        ...manager
+          .policies()
+          .map((p) => `Published ${p.name} (serial ${p.serial}, ${p.size} bytes sealed)`),
+        ...(sylinkOut !== undefined ? [`Client sylink.xml: ${sylinkOut}`] : []),
+        'Press Ctrl-C to stop.',
+      ].join('\n') + '\n',
+    );
+  }
+}
