@@ -64,11 +64,18 @@ async function serve(dir: string): Promise<void> {
 }
 
 // ---- child: a bare node:https server with the same TLS settings and bytes (the ceiling) -----
+// "The same bytes" is the whole response: the body and the manager's own response headers
+// (ETag, Cache-Control, X-Content-Type-Options, Content-Type, HSTS; `headers.json`), so the
+// ratio measures what the facade adds per request (chain, routing, activity), not the protocol.
 async function serveBare(dir: string): Promise<void> {
   const { createServer } = await import('node:https');
   const { TLS_SERVER_PROFILE } = await import('../src/node/http/tls_profile.js');
   const index = await readFile(join(dir, 'www', 'secars', 'index'));
   const sealed = await readFile(join(dir, 'www', 'secars', 'policies', 'bench64k'));
+  const headers = JSON.parse(await readFile(join(dir, 'headers.json'), 'utf8')) as {
+    index: string[];
+    policy: string[];
+  };
   const server = createServer(
     {
       ...TLS_SERVER_PROFILE,
@@ -76,9 +83,9 @@ async function serveBare(dir: string): Promise<void> {
       cert: await readFile(join(dir, 'server.crt')),
     },
     (req, res) => {
-      const body = req.url === '/secars/index' ? index : sealed;
-      res.writeHead(200, { 'Content-Length': body.length });
-      res.end(body);
+      const isIndex = req.url === '/secars/index';
+      res.writeHead(200, isIndex ? headers.index : headers.policy);
+      res.end(isIndex ? index : sealed);
     },
   );
   server.listen(0, '127.0.0.1', () => {
@@ -246,6 +253,22 @@ async function main(): Promise<void> {
     await writeFile(join(root, 'secars', 'index'), index);
     await writeFile(join(root, 'secars', 'policies', 'bench64k'), sealed);
     if (!process.argv.includes('--no-bare')) {
+      // The manager's response headers over HTTPS, less the per-response ones.
+      const headersOf = async (path: string): Promise<string[]> => {
+        const r = await fetchInsecure(ports.client, path);
+        const out: string[] = [];
+        r.headers.forEach((v, k) => {
+          if (!['date', 'connection', 'keep-alive'].includes(k)) out.push(k, v);
+        });
+        return out;
+      };
+      await writeFile(
+        join(dir, 'headers.json'),
+        JSON.stringify({
+          index: await headersOf(PATH_INDEX),
+          policy: await headersOf(policyPath(POLICY)),
+        }),
+      );
       const bare = spawn(process.execPath, ['--import', 'tsx', self, '--serve-bare', dir], {
         stdio: ['ignore', 'pipe', 'inherit'],
       });
@@ -377,6 +400,23 @@ http {
       }
     }
 
+    // The speed bars of the facade (docs/node.md "Speed"): its overhead on the small index against
+    // a bare node:https answering the same bytes, and the 64 KiB policy against nginx.
+    const ratio = (a: string, b: string, what: 'index' | 'policy') =>
+      targets[a] && targets[b]
+        ? median(cells[`${a} ${what}`]!.rps) / median(cells[`${b} ${what}`]!.rps)
+        : undefined;
+    for (const [a, b, what, bar] of [
+      ['manager', 'bare node', 'index', 0.9],
+      ['manager', 'nginx', 'policy', 0.9],
+    ] as const) {
+      const r = ratio(a, b, what);
+      if (r !== undefined)
+        console.log(
+          `bar: ${a}/${b} ${what} ${r.toFixed(2)}x (>= ${bar}x: ${r >= bar ? 'met' : 'NOT met'})`,
+        );
+    }
+
     // ---- heartbeat cost --------------------------------------------------------------------
     const site = await loadSite(dir);
     const sylink = {
@@ -448,9 +488,13 @@ async function fetchInsecure(port: number, path: string, method = 'GET'): Promis
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve(new Response(Buffer.concat(chunks), { status: res.statusCode })),
-        );
+        res.on('end', () => {
+          // Response headers as sent (a Headers object drops nothing we compare).
+          const headers = new Headers();
+          for (let i = 0; i + 1 < res.rawHeaders.length; i += 2)
+            headers.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
+          resolve(new Response(Buffer.concat(chunks), { status: res.statusCode, headers }));
+        });
       },
     );
     req.on('error', reject);
