@@ -234,8 +234,27 @@ export function readPem(text: string | Uint8Array, options?: ReadPemOptions): Ke
     maxIterations,
     budget: { remaining: KDF_BUDGET_FACTOR * maxIterations },
   };
-  const keys: { pkcs8: Bytes; name: string | undefined }[] = [];
-  const certs: { cert: ParsedCert; name: string | undefined }[] = [];
+  const { keys, certs } = sortBlocks(blocks, password, limits);
+  return { format: 'pem', entries: pemEntries(keys, certs) };
+}
+
+interface PemKey {
+  readonly pkcs8: Bytes;
+  readonly name: string | undefined;
+}
+interface PemCert {
+  readonly cert: ParsedCert;
+  readonly name: string | undefined;
+}
+
+// Keys (decrypted to PKCS#8) and certificates, in file order; other known blocks are skipped.
+function sortBlocks(
+  blocks: ReturnType<typeof pemBlocks>,
+  password: string | undefined,
+  limits: KdfLimits,
+): { keys: PemKey[]; certs: PemCert[] } {
+  const keys: PemKey[] = [];
+  const certs: PemCert[] = [];
   for (const b of blocks) {
     switch (b.label) {
       case 'CERTIFICATE':
@@ -254,16 +273,18 @@ export function readPem(text: string | Uint8Array, options?: ReadPemOptions): Ke
           throw new PemError('ERR_PEM_UNSUPPORTED', `PEM block "${b.label}" is not supported`);
     }
   }
-  const pool = certs.map((c) => c.cert);
-  const used = new Set<ParsedCert>();
-  const entries: KeystoreEntry[] = [];
+  return { keys, certs };
+}
+
+/** Unique aliases: the wanted one when free, else `key`, `key-2`, … or `cert-1`, `cert-2`, …. */
+function aliasAllocator(): (wanted: string | undefined, base: string) => string {
   const aliases = new Set<string>();
-  const unique = (wanted: string | undefined, base: string, first: number): string => {
+  return (wanted, base) => {
     if (wanted !== undefined && wanted !== '' && !aliases.has(wanted)) {
       aliases.add(wanted);
       return wanted;
     }
-    for (let n = first; ; n++) {
+    for (let n = 1; ; n++) {
       const a = n === 1 && base === 'key' ? 'key' : `${base}-${n}`;
       if (!aliases.has(a)) {
         aliases.add(a);
@@ -271,6 +292,15 @@ export function readPem(text: string | Uint8Array, options?: ReadPemOptions): Ke
       }
     }
   };
+}
+
+// Each key with its certificate and that certificate's issuers; the certificates left over
+// become trusted-certificate entries.
+function pemEntries(keys: PemKey[], certs: PemCert[]): KeystoreEntry[] {
+  const pool = certs.map((c) => c.cert);
+  const used = new Set<ParsedCert>();
+  const entries: KeystoreEntry[] = [];
+  const unique = aliasAllocator();
   const leaves = pairKeysWithCerts(
     keys.map((k) => pkcs8KeyObject(k.pkcs8)),
     pool,
@@ -293,7 +323,7 @@ export function readPem(text: string | Uint8Array, options?: ReadPemOptions): Ke
     const leafName = leaf ? certs.find((c) => c.cert === leaf)?.name : undefined;
     entries.push({
       kind: 'privateKey',
-      alias: unique(k.name ?? leafName, 'key', 1),
+      alias: unique(k.name ?? leafName, 'key'),
       pkcs8: k.pkcs8,
       chain: chain.map((c) => c.der),
     });
@@ -302,11 +332,11 @@ export function readPem(text: string | Uint8Array, options?: ReadPemOptions): Ke
     if (used.has(c.cert)) return;
     entries.push({
       kind: 'trustedCertificate',
-      alias: unique(c.name, 'cert', 1),
+      alias: unique(c.name, 'cert'),
       certificate: c.cert.der,
     });
   });
-  return { format: 'pem', entries };
+  return entries;
 }
 
 /** `friendlyName` text for an alias when names are on. */

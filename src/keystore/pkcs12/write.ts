@@ -112,6 +112,30 @@ export function writePkcs12(
   ) {
     throw new TypeError('"ks" expected a Keystore with an entries array');
   }
+  const { profile, iterations, macIterations } = writeSettings(options);
+  const encrypt = encryptorFor(profile, password, iterations);
+  const { keyBags, certBags } = collectBags(ks.entries, shrouder(encrypt));
+
+  // keytool's layout: keys in a plain data safe (they are already shrouded), then certificates
+  // in a password-encrypted safe.
+  const safes: ContentInfo[] = [];
+  if (keyBags.length > 0) safes.push(dataContentInfo(serializeAsn(new SafeContents(keyBags))));
+  if (certBags.length > 0) safes.push(encryptedSafe(certBags, encrypt));
+  const authSafeContent = serializeAsn(new AuthenticatedSafe(safes));
+  const pfx = new PFX({
+    version: 3,
+    authSafe: dataContentInfo(authSafeContent),
+    macData: computeMac(
+      authSafeContent,
+      password,
+      profile === 'modern' ? 'sha256' : 'sha1',
+      macIterations,
+    ),
+  });
+  return serializeAsn(pfx);
+}
+
+function writeSettings(options: WritePkcs12Options) {
   const profile = options.profile ?? 'modern';
   if (profile !== 'modern' && profile !== 'legacy') {
     throw new RangeError(`"options.profile" expected 'modern' or 'legacy', got ${String(profile)}`);
@@ -128,19 +152,31 @@ export function writePkcs12(
     1000,
     MAX_ITERATIONS_CAP,
   );
+  return { profile, iterations, macIterations };
+}
 
-  const encrypt: Encryptor =
-    profile === 'modern'
-      ? (data) =>
-          pbes2Encrypt(data, password, {
-            iterations,
-            saltLength: 20,
-            prf: 'sha256',
-            cipher: 'aes-256-cbc',
-          })
-      : (data) =>
-          pkcs12PbeEncrypt(data, password, { iterations, saltLength: 20, scheme: 'sha1-3des' });
-  const shroud = (plain: Uint8Array): Bytes => {
+// The profile's password-based encryption: PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC; RFC 8018
+// §6.2) for 'modern', the PKCS#12 3DES scheme (RFC 7292 Appendix C) for 'legacy'.
+function encryptorFor(
+  profile: 'modern' | 'legacy',
+  password: string,
+  iterations: number,
+): Encryptor {
+  return profile === 'modern'
+    ? (data) =>
+        pbes2Encrypt(data, password, {
+          iterations,
+          saltLength: 20,
+          prf: 'sha256',
+          cipher: 'aes-256-cbc',
+        })
+    : (data) =>
+        pkcs12PbeEncrypt(data, password, { iterations, saltLength: 20, scheme: 'sha1-3des' });
+}
+
+// A key's EncryptedPrivateKeyInfo (RFC 5208 §6), as the shrouded-key bag holds it.
+function shrouder(encrypt: Encryptor): (plain: Uint8Array) => Bytes {
+  return (plain) => {
     const { algorithm, ciphertext } = encrypt(plain);
     return serializeAsn(
       new EncryptedPrivateKeyInfo({
@@ -149,21 +185,32 @@ export function writePkcs12(
       }),
     );
   };
+}
 
+function certBag(der: Uint8Array, attrs: PKCS12Attribute[]): SafeBag {
+  const cb = new CertBag({
+    certId: oid.OID_X509_CERTIFICATE,
+    certValue: serializeAsn(new OctetString(der)).buffer,
+  });
+  return bag(oid.OID_CERT_BAG, serializeAsn(cb), attrs);
+}
+
+/** The bags of every entry: keys (shrouded) apart from certificates, as keytool writes them. */
+function collectBags(
+  entries: Keystore['entries'],
+  shroud: (plain: Uint8Array) => Bytes,
+): { keyBags: SafeBag[]; certBags: SafeBag[] } {
   const aliases = new Set<string>();
   const usedIds = new Set<string>();
   const keyBags: SafeBag[] = [];
   const certBags: SafeBag[] = [];
   const caWritten = new Set<string>();
-  const certBag = (der: Uint8Array, attrs: PKCS12Attribute[]): SafeBag => {
-    const cb = new CertBag({
-      certId: oid.OID_X509_CERTIFICATE,
-      certValue: serializeAsn(new OctetString(der)).buffer,
-    });
-    return bag(oid.OID_CERT_BAG, serializeAsn(cb), attrs);
+  const newKeyId = (date: Date | undefined): Uint8Array => {
+    const id = makeLocalKeyId(date, usedIds);
+    usedIds.add(toHex(id));
+    return id;
   };
-
-  ks.entries.forEach((entry, i) => {
+  entries.forEach((entry, i) => {
     const label = `ks.entries[${i}]`;
     astring(entry.alias, `${label}.alias`);
     const lower = entry.alias.toLowerCase();
@@ -175,8 +222,9 @@ export function writePkcs12(
     aliases.add(lower);
     const name = friendlyNameAttribute(entry.alias);
     if (entry.kind === 'privateKey') {
-      const id = entry.localKeyId ?? makeLocalKeyId(entry.date, usedIds);
-      usedIds.add(toHex(id));
+      let id = entry.localKeyId;
+      if (id === undefined) id = newKeyId(entry.date);
+      else usedIds.add(toHex(id));
       keyBags.push(
         bag(oid.OID_SHROUDED_KEY_BAG, shroud(entry.pkcs8), [name, localKeyIdAttribute(id)]),
       );
@@ -195,60 +243,52 @@ export function writePkcs12(
     } else if (entry.kind === 'trustedCertificate') {
       certBags.push(certBag(entry.certificate, [name, trustedAttribute()]));
     } else if (entry.kind === 'secretKey') {
-      const algOid = secretKeyAlgorithmOid(entry.algorithm);
-      if (algOid === undefined) {
-        throw new RangeError(
-          `"${label}.algorithm" has no known OID: ${JSON.stringify(entry.algorithm)}`,
-        );
-      }
-      // Java's secret-key "PKCS#8": { 0, AlgorithmIdentifier { oid, NULL }, OCTET STRING key }.
-      const info = new PrivateKeyInfo({
-        version: 0,
-        privateKeyAlgorithm: new AlgorithmIdentifier({ algorithm: algOid, parameters: null }),
-      });
-      info.privateKey = new OctetString(entry.key) as PrivateKeyInfo['privateKey'];
-      const plain = serializeAsn(info);
-      const sb = new SecretBag({
-        secretTypeId: oid.OID_SHROUDED_KEY_BAG,
-        secretValue: serializeAsn(new OctetString(shroud(plain))).buffer,
-      });
-      plain.fill(0);
-      const id = makeLocalKeyId(entry.date, usedIds);
-      usedIds.add(toHex(id));
-      keyBags.push(bag(oid.OID_SECRET_BAG, serializeAsn(sb), [name, localKeyIdAttribute(id)]));
+      const sb = secretBag(entry, label, shroud);
+      keyBags.push(bag(oid.OID_SECRET_BAG, sb, [name, localKeyIdAttribute(newKeyId(entry.date))]));
     } else {
       throw new TypeError(`"${label}.kind" is not a known entry kind`);
     }
   });
+  return { keyBags, certBags };
+}
 
-  // keytool's layout: keys in a plain data safe (they are already shrouded), then certificates
-  // in a password-encrypted safe.
-  const safes: ContentInfo[] = [];
-  if (keyBags.length > 0) safes.push(dataContentInfo(serializeAsn(new SafeContents(keyBags))));
-  if (certBags.length > 0) {
-    const { algorithm, ciphertext } = encrypt(serializeAsn(new SafeContents(certBags)));
-    const ed = new CmsEncryptedData({
-      version: 0,
-      encryptedContentInfo: new EncryptedContentInfo({
-        contentType: oid.OID_DATA,
-        contentEncryptionAlgorithm: algorithm,
-        encryptedContent: new EncryptedContent({ value: new OctetString(ciphertext) }),
-      }),
-    });
-    safes.push(
-      new ContentInfo({ contentType: oid.OID_ENCRYPTED_DATA, content: serializeAsn(ed).buffer }),
+// Java's secret-key bag: a SecretBag whose value is a shrouded "PKCS#8"
+// { 0, AlgorithmIdentifier { oid, NULL }, OCTET STRING key }.
+function secretBag(
+  entry: Extract<Keystore['entries'][number], { kind: 'secretKey' }>,
+  label: string,
+  shroud: (plain: Uint8Array) => Bytes,
+): Bytes {
+  const algOid = secretKeyAlgorithmOid(entry.algorithm);
+  if (algOid === undefined) {
+    throw new RangeError(
+      `"${label}.algorithm" has no known OID: ${JSON.stringify(entry.algorithm)}`,
     );
   }
-  const authSafeContent = serializeAsn(new AuthenticatedSafe(safes));
-  const pfx = new PFX({
-    version: 3,
-    authSafe: dataContentInfo(authSafeContent),
-    macData: computeMac(
-      authSafeContent,
-      password,
-      profile === 'modern' ? 'sha256' : 'sha1',
-      macIterations,
-    ),
+  const info = new PrivateKeyInfo({
+    version: 0,
+    privateKeyAlgorithm: new AlgorithmIdentifier({ algorithm: algOid, parameters: null }),
   });
-  return serializeAsn(pfx);
+  info.privateKey = new OctetString(entry.key) as PrivateKeyInfo['privateKey'];
+  const plain = serializeAsn(info);
+  const sb = new SecretBag({
+    secretTypeId: oid.OID_SHROUDED_KEY_BAG,
+    secretValue: serializeAsn(new OctetString(shroud(plain))).buffer,
+  });
+  plain.fill(0);
+  return serializeAsn(sb);
+}
+
+// The certificates' safe: a CMS EncryptedData (RFC 5652 §8) under the store password.
+function encryptedSafe(certBags: SafeBag[], encrypt: Encryptor): ContentInfo {
+  const { algorithm, ciphertext } = encrypt(serializeAsn(new SafeContents(certBags)));
+  const ed = new CmsEncryptedData({
+    version: 0,
+    encryptedContentInfo: new EncryptedContentInfo({
+      contentType: oid.OID_DATA,
+      contentEncryptionAlgorithm: algorithm,
+      encryptedContent: new EncryptedContent({ value: new OctetString(ciphertext) }),
+    }),
+  });
+  return new ContentInfo({ contentType: oid.OID_ENCRYPTED_DATA, content: serializeAsn(ed).buffer });
 }
