@@ -19,19 +19,21 @@
  * @module
  */
 
-/**
- * Every error code, with the default message used when a thrower gives none. Secret-dependent
- * codes (marked "fixed message") never take another message.
- */
-export const ERROR_CODES = {
-  // twofish
+// Default messages, one table per family. Each subclass reads only its own family's table, so a
+// bundle that throws one family's errors (say, a program that only uses Twofish) does not carry
+// every message of the library; ERROR_CODES joins them. Secret-dependent codes (marked "fixed
+// message" in docs/errors.md) never take another message.
+const TWOFISH_MESSAGES = {
   ERR_TWOFISH_DECRYPT_FAILED: 'decryption failed',
   ERR_TWOFISH_INPUT_LENGTH: 'input length is not a multiple of the 16-byte block size',
-  // kcs
+} as const;
+const KCS_MESSAGES = {
   ERR_KCS_INVALID: 'Kcs must be exactly 32 hexadecimal digits',
-  // content
+} as const;
+const CONTENT_MESSAGES = {
   ERR_CONTENT_DECRYPT_FAILED: 'content decryption failed',
-  // keystore
+} as const;
+const KEYSTORE_MESSAGES = {
   ERR_KEYSTORE_MALFORMED: 'keystore is malformed',
   ERR_KEYSTORE_INTEGRITY: 'keystore was tampered with, or the password is incorrect',
   ERR_KEYSTORE_KEY_UNRECOVERABLE:
@@ -40,22 +42,26 @@ export const ERROR_CODES = {
   ERR_KEYSTORE_LIMIT_EXCEEDED: 'keystore exceeds a configured limit',
   ERR_KEYSTORE_ENTRY_NOT_FOUND: 'keystore has no matching entry',
   ERR_KEYSTORE_ALIAS_REQUIRED: 'keystore has several private-key entries: give an alias',
-  // pem
+} as const;
+const PEM_MESSAGES = {
   ERR_PEM_MALFORMED: 'PEM data is malformed',
   ERR_PEM_UNSUPPORTED: 'PEM block type or encryption is not supported',
   ERR_PEM_DECRYPT_FAILED: 'PEM key could not be decrypted: wrong password or tampered data',
   ERR_PEM_LIMIT_EXCEEDED: 'PEM data exceeds a configured limit',
-  // certificate
+} as const;
+const CERT_MESSAGES = {
   ERR_CERT_MALFORMED: 'certificate is malformed',
   ERR_CERT_IMPORT_RULES: 'server identity violates the certificate import rules',
   ERR_CERT_KEY_MISMATCH: 'private key does not match the certificate',
-  // policy
+} as const;
+const POLICY_MESSAGES = {
   ERR_POLICY_SIGNATURE_INVALID: 'policy signature verification failed',
   ERR_POLICY_UNTRUSTED_SIGNER: 'policy was not signed by a trusted certificate',
   ERR_POLICY_UNSUPPORTED_ALGORITHM: 'policy signature uses an unsupported algorithm',
   ERR_POLICY_MALFORMED: 'policy signature or sealed policy is malformed',
   ERR_POLICY_DECRYPT_FAILED: 'policy decryption failed',
-  // sylink
+} as const;
+const SYLINK_MESSAGES = {
   ERR_SYLINK_MALFORMED: 'sylink.xml is not well-formed XML',
   ERR_SYLINK_DTD_FORBIDDEN: 'sylink.xml contains a DOCTYPE or entity declaration, which is refused',
   ERR_SYLINK_LIMIT_EXCEEDED: 'sylink.xml exceeds a configured limit',
@@ -65,9 +71,13 @@ export const ERROR_CODES = {
   ERR_SYLINK_MISSING_ELEMENT: 'sylink.xml lacks a required element or attribute',
   ERR_SYLINK_INVALID_VALUE: 'sylink.xml has an attribute value of the wrong form',
   ERR_SYLINK_DUPLICATE_ELEMENT: 'sylink.xml has more than one of an element that may occur once',
-  // protocol (this library's client/manager protocol codecs, src/protocol/)
+} as const;
+// protocol (this library's client/manager protocol codecs, src/protocol/)
+const PROTOCOL_MESSAGES = {
   ERR_PROTOCOL_MALFORMED: 'protocol message is malformed',
-  // manager (the Node facade)
+} as const;
+// manager (the Node facade)
+const MANAGER_MESSAGES = {
   ERR_MANAGER_PORT_IN_USE: 'a manager port is already in use',
   ERR_MANAGER_SITE_EXISTS: 'a site already exists in this directory',
   ERR_MANAGER_SITE_INVALID: 'site files are missing, malformed or do not agree',
@@ -77,6 +87,35 @@ export const ERROR_CODES = {
     'the manager presented a certificate that is not in the sylink',
   ERR_MANAGER_REQUEST_REJECTED: 'the request was rejected',
 } as const;
+type Messages = typeof TWOFISH_MESSAGES &
+  typeof KCS_MESSAGES &
+  typeof CONTENT_MESSAGES &
+  typeof KEYSTORE_MESSAGES &
+  typeof PEM_MESSAGES &
+  typeof CERT_MESSAGES &
+  typeof POLICY_MESSAGES &
+  typeof SYLINK_MESSAGES &
+  typeof PROTOCOL_MESSAGES &
+  typeof MANAGER_MESSAGES;
+
+/**
+ * Every error code, with the default message used when a thrower gives none. Secret-dependent
+ * codes (marked "fixed message") never take another message.
+ */
+export const ERROR_CODES: { readonly [K in keyof Messages]: Messages[K] } =
+  /* @__PURE__ */ Object.assign(
+    {},
+    TWOFISH_MESSAGES,
+    KCS_MESSAGES,
+    CONTENT_MESSAGES,
+    KEYSTORE_MESSAGES,
+    PEM_MESSAGES,
+    CERT_MESSAGES,
+    POLICY_MESSAGES,
+    SYLINK_MESSAGES,
+    PROTOCOL_MESSAGES,
+    MANAGER_MESSAGES,
+  );
 
 /** A stable error code, e.g. `'ERR_KEYSTORE_INTEGRITY'`. */
 export type SepmErrorCode = keyof typeof ERROR_CODES;
@@ -131,11 +170,13 @@ export class SepmError extends Error {
 
   /**
    * @param code - the stable code.
-   * @param message - a message without secrets; defaults to the code's entry in {@link ERROR_CODES}.
+   * @param message - a message without secrets. The subclasses default it to the code's entry in
+   *   {@link ERROR_CODES}; this base class, which the library never throws itself, defaults it to
+   *   the code (it does not hold the messages, so that a bundle carries only the families it uses).
    * @param options - `cause`: the low-level error.
    */
   constructor(code: SepmErrorCode, message?: string, options?: SepmErrorOptions) {
-    super(message ?? ERROR_CODES[code], options);
+    super(message ?? code, options);
     this.code = code;
     this.name = new.target.name;
   }
@@ -145,7 +186,7 @@ export class SepmError extends Error {
 export class TwofishError extends SepmError {
   declare readonly code: TwofishErrorCode;
   constructor(code: TwofishErrorCode, message?: string, options?: SepmErrorOptions) {
-    super(code, message, options);
+    super(code, message ?? TWOFISH_MESSAGES[code], options);
   }
 }
 
@@ -153,7 +194,7 @@ export class TwofishError extends SepmError {
 export class KcsError extends SepmError {
   declare readonly code: KcsErrorCode;
   constructor(code: KcsErrorCode, message?: string, options?: SepmErrorOptions) {
-    super(code, message, options);
+    super(code, message ?? KCS_MESSAGES[code], options);
   }
 }
 
@@ -161,7 +202,7 @@ export class KcsError extends SepmError {
 export class ContentError extends SepmError {
   declare readonly code: ContentErrorCode;
   constructor(code: ContentErrorCode, options?: SepmErrorOptions) {
-    super(code, undefined, options);
+    super(code, CONTENT_MESSAGES[code], options);
   }
 }
 
@@ -169,7 +210,7 @@ export class ContentError extends SepmError {
 export class KeystoreError extends SepmError {
   declare readonly code: KeystoreErrorCode;
   constructor(code: KeystoreErrorCode, message?: string, options?: SepmErrorOptions) {
-    super(code, message, options);
+    super(code, message ?? KEYSTORE_MESSAGES[code], options);
   }
 }
 
@@ -177,7 +218,7 @@ export class KeystoreError extends SepmError {
 export class PemError extends SepmError {
   declare readonly code: PemErrorCode;
   constructor(code: PemErrorCode, message?: string, options?: SepmErrorOptions) {
-    super(code, message, options);
+    super(code, message ?? PEM_MESSAGES[code], options);
   }
 }
 
@@ -191,7 +232,7 @@ export class CertificateError extends SepmError {
     message?: string,
     options?: SepmErrorOptions & { violations?: readonly string[] },
   ) {
-    super(code, message, options);
+    super(code, message ?? CERT_MESSAGES[code], options);
     this.violations = options?.violations ?? [];
   }
 }
@@ -200,7 +241,7 @@ export class CertificateError extends SepmError {
 export class PolicyError extends SepmError {
   declare readonly code: PolicyErrorCode;
   constructor(code: PolicyErrorCode, message?: string, options?: SepmErrorOptions) {
-    super(code, message, options);
+    super(code, message ?? POLICY_MESSAGES[code], options);
   }
 }
 
@@ -218,7 +259,7 @@ export class SylinkError extends SepmError {
   ) {
     const at =
       options?.line !== undefined ? ` (line ${options.line}, column ${options.column ?? 0})` : '';
-    super(code, (message ?? ERROR_CODES[code]) + at, options);
+    super(code, (message ?? SYLINK_MESSAGES[code]) + at, options);
     this.line = options?.line;
     this.column = options?.column;
   }
@@ -232,7 +273,7 @@ export class SylinkError extends SepmError {
 export class ProtocolError extends SepmError {
   declare readonly code: ProtocolErrorCode;
   constructor(code: ProtocolErrorCode, message?: string, options?: SepmErrorOptions) {
-    super(code, message, options);
+    super(code, message ?? PROTOCOL_MESSAGES[code], options);
   }
 }
 
@@ -246,7 +287,7 @@ export class ManagerError extends SepmError {
     message?: string,
     options?: SepmErrorOptions & { problems?: readonly string[] },
   ) {
-    super(code, message, options);
+    super(code, message ?? MANAGER_MESSAGES[code], options);
     this.problems = options?.problems ?? [];
   }
 }

@@ -1,13 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  CertificateError,
   ContentError,
   ERROR_CODES,
   KcsError,
   KeystoreError,
+  ManagerError,
+  PemError,
+  PolicyError,
+  ProtocolError,
   SepmError,
   SylinkError,
+  TwofishError,
   isSepmError,
+  type SepmErrorCode,
 } from '../src/errors.js';
 import { renderErrorsDoc } from '../scripts/errors-doc.js';
 
@@ -21,6 +28,30 @@ describe('SepmError', () => {
     expect(e.message).toBe(ERROR_CODES.ERR_KEYSTORE_MALFORMED);
     expect(e.name).toBe('KeystoreError');
     expect(e.cause).toBe(cause);
+  });
+
+  it('every family defaults to its ERROR_CODES message; the bare base class to the code', () => {
+    // Each subclass holds its own family's messages (so bundles carry only what they use); this
+    // keeps them equal to the one public table.
+    const families: [string, new (code: never) => SepmError][] = [
+      ['TWOFISH', TwofishError],
+      ['KCS', KcsError],
+      ['CONTENT', ContentError],
+      ['KEYSTORE', KeystoreError],
+      ['PEM', PemError],
+      ['CERT', CertificateError],
+      ['POLICY', PolicyError],
+      ['SYLINK', SylinkError],
+      ['PROTOCOL', ProtocolError],
+      ['MANAGER', ManagerError],
+    ];
+    const codes = Object.keys(ERROR_CODES) as SepmErrorCode[];
+    for (const code of codes) {
+      const [, Family] = families.find(([p]) => code.startsWith(`ERR_${p}_`))!;
+      expect(new Family(code as never).message, code).toBe(ERROR_CODES[code]);
+    }
+    expect(new SepmError('ERR_KCS_INVALID').message).toBe('ERR_KCS_INVALID');
+    expect(new SepmError('ERR_KCS_INVALID', 'given').message).toBe('given');
   });
 
   it('gives secret-dependent families one fixed message', () => {
