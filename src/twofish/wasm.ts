@@ -2,7 +2,7 @@
  * A WebAssembly version of the Twofish block-run kernels, assembled at run time from the
  * instructions below (no compiler, no binary blob: this file is the source). It exists for
  * cold start: a fresh process runs JavaScript in the interpreter until the optimising compiler
- * has finished with the large unrolled kernel (tens of milliseconds), while WebAssembly is
+ * has finished with the JavaScript kernel (tens of milliseconds), while WebAssembly is
  * compiled by V8's baseline compiler (Liftoff) straight away and runs at a useful speed from
  * the first call. Once warm it is about as fast as the JavaScript kernel or faster (see
  * docs/twofish.md and bench/RESULTS.md).
