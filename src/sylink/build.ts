@@ -3,23 +3,14 @@
  * the XML declaration, attributes in alphabetical order, two-space indentation of the known
  * elements; unknown elements, attributes, comments and text written back where they were.
  *
- * The document is assembled as a DOM with `xmlbuilder2` and serialised with its well-formedness
- * checks on (`end({ wellFormed: true })`: invalid names, characters outside the XML `Char`
- * production, `--` in comments and `]]>` in CDATA throw). Nodes are created through the DOM
- * methods, never through `xmlbuilder2`'s `create(string)`/`ele(string)`, which sniff their
- * argument and would parse a value starting with `<`, `{` or `---` as XML, JSON or YAML
- * (docs/sylink.md, "Parser and builder safety").
- *
- * Escaping is done here, because `xmlbuilder2` 4.0.3 leaves an `&` alone when it is followed by
- * something that looks like a reference (`&amp;`, `&#10;`; its `nonEntityAmpersandRegex`), so the
- * value `&lt;` would come back as `<`, and it writes tab, newline and carriage return raw, which
- * a parser then normalises (XML 1.0 §3.3.3 in attributes, §2.11 for CR in text). Every `&`
- * becomes `&amp;` first, then those characters become character references; the serialiser
- * escapes `<`, `>` and `"` itself.
+ * The document is assembled as a small tree and written by `writer.ts` (our own XML writer,
+ * which escapes every value and refuses what cannot be well-formed XML: invalid names,
+ * characters outside the XML `Char` production, `--` in comments, `]]>` in CDATA). It replaced
+ * `xmlbuilder2` (issue 16), which needs Node's `events` and `url` and so kept
+ * `sepm-crypto/sylink` out of browser bundles; the output is the same, byte for byte.
  *
  * @module
  */
-import { create } from 'xmlbuilder2';
 import { Kcs } from '../kcs.js';
 import { encodeCertificateText } from './certificate.js';
 import { EXTRA, arrange } from './layout.js';
@@ -43,16 +34,22 @@ import {
   SERVER_ATTRIBUTES,
   type AttributeSpec,
 } from './values.js';
+import {
+  XML_NS,
+  XMLNS_NS,
+  XmlElement,
+  writeDocument,
+  type XmlChild,
+  type XmlLeaf,
+} from './writer.js';
 
-const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
-const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const INDENT = '  ';
 
 /** In-scope namespace bindings: prefix (`''` for the default) to URI. */
 type Scope = ReadonlyMap<string, string>;
 
-/** A child to write: gets the parent DOM element, its scope and depth. */
-type Child = (parent: Element, scope: Scope, depth: number) => void;
+/** A child to write: gets the parent element, its scope and depth. */
+type Child = (parent: XmlElement, scope: Scope, depth: number) => void;
 
 /**
  * Writes a `sylink.xml`.
@@ -87,24 +84,17 @@ export function buildSylink(sylink: Sylink): string {
   if (!Array.isArray(sylink.certificates))
     throw new TypeError('"sylink.certificates" expected an array');
 
-  const builder = create({ version: '1.0', encoding: 'UTF-8' });
-  const doc = builder.node as unknown as Document;
-  // xmlbuilder2 4.0.3 checks duplicate attributes of namespace-free documents with
-  // `name in {}`, so an attribute called `constructor` or `__proto__` (legal XML, and kept by
-  // the parser) would be refused as a duplicate. Its namespace-aware serialiser checks names
-  // correctly and writes the same output, so it is selected for every document.
-  (doc as unknown as { _hasNamespaces: boolean })._hasNamespaces = true;
   try {
     const xml = sylink.xml ?? {};
-    for (const node of xml.prolog ?? []) doc.appendChild(rawNode(doc, node, new Map()));
+    const prolog = (xml.prolog ?? []).map((node) => rawNode(node, new Map()));
     const rootAttrs: Record<string, string> = {
       [ROOT_ATTRIBUTES.domainId]: sylink.domainId,
       ...(sylink.nameSpace !== undefined ? { [ROOT_ATTRIBUTES.nameSpace]: sylink.nameSpace } : {}),
     };
-    const w = new DomWriter(doc);
+    const w = new TreeWriter();
     const commConf: Child = (parent, scope, depth) => w.commConf(sylink, parent, scope, depth);
-    w.known(
-      doc,
+    const root = w.known(
+      null,
       E.root,
       rootAttrs,
       Object.values(ROOT_ATTRIBUTES),
@@ -115,10 +105,10 @@ export function buildSylink(sylink: Sylink): string {
       new Map(),
       0,
     );
-    for (const node of xml.epilog ?? []) doc.appendChild(rawNode(doc, node, new Map()));
-    const out = builder.end({ wellFormed: true });
-    // A line break after the declaration and at the end, as text editors and SEPM's sample have.
-    return `${out.replace(/^(<\?xml[^>]*\?>)/, '$1\n')}\n`;
+    const epilog = (xml.epilog ?? []).map((node) => rawNode(node, new Map()));
+    // A line break after the declaration (the writer's) and at the end, as text editors and
+    // SEPM's sample have.
+    return `${writeDocument(prolog, root, epilog)}\n`;
   } catch (cause) {
     if (cause instanceof TypeError || cause instanceof RangeError) throw cause;
     throw new RangeError(
@@ -130,14 +120,8 @@ export function buildSylink(sylink: Sylink): string {
   }
 }
 
-class DomWriter {
-  readonly #doc: Document;
-
-  constructor(doc: Document) {
-    this.#doc = doc;
-  }
-
-  commConf(sylink: Sylink, parent: Element, scope: Scope, depth: number): void {
+class TreeWriter {
+  commConf(sylink: Sylink, parent: XmlElement, scope: Scope, depth: number): void {
     const xml = sylink.xml ?? {};
     const comm = sylink.communication ?? {};
     const acsAttrs = {
@@ -235,7 +219,13 @@ class DomWriter {
     );
   }
 
-  serverList(list: ServerList, label: string, parent: Element, scope: Scope, depth: number): void {
+  serverList(
+    list: ServerList,
+    label: string,
+    parent: XmlElement,
+    scope: Scope,
+    depth: number,
+  ): void {
     const attrs = typedAttributes(list, NAME_ATTRIBUTES, list?.xml, label);
     const blocks = arrayOf(list.blocks, `${label}.blocks`).map(
       (block, j): Child =>
@@ -259,7 +249,7 @@ class DomWriter {
   block(
     block: ServerPriorityBlock,
     label: string,
-    parent: Element,
+    parent: XmlElement,
     scope: Scope,
     depth: number,
   ): void {
@@ -283,7 +273,13 @@ class DomWriter {
     );
   }
 
-  server(server: SylinkServer, label: string, parent: Element, scope: Scope, depth: number): void {
+  server(
+    server: SylinkServer,
+    label: string,
+    parent: XmlElement,
+    scope: Scope,
+    depth: number,
+  ): void {
     if (typeof server?.address !== 'string')
       throw new TypeError(`"${label}.address" expected string`);
     const attrs = typedAttributes(server, SERVER_ATTRIBUTES, server.xml, label);
@@ -301,7 +297,7 @@ class DomWriter {
     );
   }
 
-  certificate(c: SylinkCertificate, label: string, parent: Element, scope: Scope): void {
+  certificate(c: SylinkCertificate, label: string, parent: XmlElement, scope: Scope): void {
     if (typeof c?.name !== 'string') throw new TypeError(`"${label}.name" expected string`);
     const raw = c.certificate as { rawData?: unknown } | undefined;
     if (!(raw?.rawData instanceof ArrayBuffer))
@@ -310,9 +306,9 @@ class DomWriter {
       ...unknownAttributes(c.xml, [CERTIFICATE_NAME_ATTRIBUTE]),
       [CERTIFICATE_NAME_ATTRIBUTE]: c.name,
     };
-    const [el, inner] = this.element(E.certificate, attrs, scope, label);
-    parent.appendChild(el);
-    el.appendChild(this.#doc.createTextNode(escapeText(encodeCertificateText(c.certificate))));
+    const [el, inner] = createElement(E.certificate, attrs, scope, label);
+    parent.append(el);
+    el.append({ type: 'text', text: encodeCertificateText(c.certificate) });
     for (const node of c.xml?.children ?? []) {
       // Text there would become part of the certificate's base64 when read back.
       if (node?.type === 'text' || node?.type === 'cdata') {
@@ -320,7 +316,7 @@ class DomWriter {
           `"${label}.xml.children" cannot hold text: the content is the certificate`,
         );
       }
-      el.appendChild(rawNode(this.#doc, node, inner));
+      el.append(rawNode(node, inner));
     }
   }
 
@@ -330,7 +326,7 @@ class DomWriter {
    * indentation.
    */
   known(
-    parent: Node,
+    parent: XmlElement | null,
     name: string,
     typed: Record<string, string>,
     owned: readonly string[],
@@ -340,10 +336,10 @@ class DomWriter {
     children: Readonly<Record<string, readonly Child[]>>,
     scope: Scope,
     depth: number,
-  ): Element {
+  ): XmlElement {
     const attrs = { ...unknownAttributes(xml, owned), ...typed };
-    const [el, inner] = this.element(name, attrs, scope, label);
-    parent.appendChild(el);
+    const [el, inner] = createElement(name, attrs, scope, label);
+    parent?.append(el);
     const extras = xml?.children ?? [];
     if (!Array.isArray(extras)) throw new TypeError(`"${label}.xml.children" expected an array`);
     const counts: Record<string, number> = { [EXTRA]: extras.length };
@@ -351,22 +347,13 @@ class DomWriter {
     const sequence = arrange(xml?.order, kinds, counts);
     const indent = !extras.some((n) => n.type === 'text');
     for (const [kind, index] of sequence) {
-      if (indent) el.appendChild(this.#doc.createTextNode(`\n${INDENT.repeat(depth + 1)}`));
-      if (kind === EXTRA) el.appendChild(rawNode(this.#doc, extras[index]!, inner));
+      if (indent) el.append({ type: 'text', text: `\n${INDENT.repeat(depth + 1)}` });
+      if (kind === EXTRA) el.append(rawNode(extras[index]!, inner));
       else children[kind]![index]!(el, inner, depth + 1);
     }
     if (indent && sequence.length > 0)
-      el.appendChild(this.#doc.createTextNode(`\n${INDENT.repeat(depth)}`));
+      el.append({ type: 'text', text: `\n${INDENT.repeat(depth)}` });
     return el;
-  }
-
-  element(
-    name: string,
-    attrs: Readonly<Record<string, string>>,
-    scope: Scope,
-    label: string,
-  ): [Element, Scope] {
-    return createElement(this.#doc, name, attrs, scope, label);
   }
 }
 
@@ -445,12 +432,11 @@ function unknownAttributes(
  * from the `xmlns` attributes in scope (XML Namespaces 1.0 §6).
  */
 function createElement(
-  doc: Document,
   name: string,
   attrs: Readonly<Record<string, string>>,
   scope: Scope,
   label: string,
-): [Element, Scope] {
+): [XmlElement, Scope] {
   const names = Object.keys(attrs).sort();
   let inner: Map<string, string> | undefined;
   for (const a of names) {
@@ -460,19 +446,19 @@ function createElement(
     }
   }
   const s: Scope = inner ?? scope;
-  const el = doc.createElementNS(resolve(s, prefixOf(name), true, label, name), name);
+  const el = new XmlElement(resolve(s, prefixOf(name), true, label, name), name);
   for (const a of names) {
-    const value = escapeAttribute(attrs[a]!);
+    const value = attrs[a]!;
     if (a === 'xmlns') {
-      // An empty default namespace ("undeclaring") is written by the serialiser when needed;
-      // xmlbuilder2 refuses it as an explicit attribute.
-      if (attrs[a] !== '') el.setAttributeNS(XMLNS_NS, a, value);
-    } else if (a.startsWith('xmlns:')) el.setAttributeNS(XMLNS_NS, a, value);
-    else if (a.startsWith('xml:')) el.setAttributeNS(XML_NS, a, value);
+      // An empty default namespace ("undeclaring") is written by the writer when needed (an
+      // element in no namespace inside a default one), never as an attribute of its own.
+      if (value !== '') el.setAttribute(XMLNS_NS, a, value);
+    } else if (a.startsWith('xmlns:')) el.setAttribute(XMLNS_NS, a, value);
+    else if (a.startsWith('xml:')) el.setAttribute(XML_NS, a, value);
     else {
       const prefix = prefixOf(a);
       // XML Namespaces 1.0 §6.2: unprefixed attributes are in no namespace.
-      el.setAttributeNS(prefix === '' ? null : resolve(s, prefix, false, label, a), a, value);
+      el.setAttribute(prefix === '' ? null : resolve(s, prefix, false, label, a), a, value);
     }
   }
   return [el, s];
@@ -498,28 +484,31 @@ function resolve(
   return uri;
 }
 
-/** A kept node, recreated in `doc`. */
-function rawNode(doc: Document, node: XmlNode, scope: Scope): Node {
+/** A kept node, to write. */
+function rawNode(node: XmlNode, scope: Scope): XmlChild {
   switch (node?.type) {
     case 'element': {
       const [el, inner] = createElement(
-        doc,
         node.name,
         node.attributes,
         scope,
         `element <${node.name}>`,
       );
-      for (const child of node.children) el.appendChild(rawNode(doc, child, inner));
+      for (const child of node.children) el.append(rawNode(child, inner));
       return el;
     }
     case 'text':
-      return doc.createTextNode(escapeText(node.text));
+      return leaf({ type: 'text', text: node.text });
     case 'cdata':
-      return doc.createCDATASection(noCarriageReturn(node.text, 'CDATA'));
+      return leaf({ type: 'cdata', text: noCarriageReturn(node.text, 'CDATA') });
     case 'comment':
-      return doc.createComment(noCarriageReturn(node.text, 'a comment'));
+      return leaf({ type: 'comment', text: noCarriageReturn(node.text, 'a comment') });
     case 'pi':
-      return doc.createProcessingInstruction(node.target, noCarriageReturn(node.body, 'a PI'));
+      return leaf({
+        type: 'pi',
+        target: node.target,
+        body: noCarriageReturn(node.body, 'a PI'),
+      });
     default:
       throw new TypeError(
         `unknown XML node type ${JSON.stringify((node as { type?: unknown })?.type)}`,
@@ -538,15 +527,11 @@ function noCarriageReturn(text: string, where: string): string {
   return text;
 }
 
-// See the module comment: "&" first, so that the references added next stay references.
-function escapeAttribute(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/\t/g, '&#9;')
-    .replace(/\n/g, '&#10;')
-    .replace(/\r/g, '&#13;');
-}
-
-function escapeText(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/\r/g, '&#13;');
+/** A text-like node, with its fields checked to be strings (the model may come from anywhere). */
+function leaf(node: XmlLeaf): XmlLeaf {
+  const fields = node.type === 'pi' ? [node.target, node.body] : [node.text];
+  if (fields.some((f) => typeof f !== 'string')) {
+    throw new TypeError(`XML ${node.type} node expected string fields`);
+  }
+  return node;
 }

@@ -10,8 +10,12 @@ import { decryptContent, encryptContent } from '../../src/content.js';
 import { generateServerIdentity, checkServerIdentity } from '../../src/cert/index.js';
 import { X509Certificate } from '../../src/cert/x509.js';
 import { openPolicy, sealPolicy, signPolicy, verifyPolicy } from '../../src/policy/index.js';
-import { parseSylink } from '../../src/sylink/parse.js';
-import { trustedCertificates } from '../../src/sylink/create.js';
+import {
+  buildSylink,
+  createSylink,
+  parseSylink,
+  trustedCertificates,
+} from '../../src/sylink/index.js';
 import {
   identityFromKeystore,
   keystoreFromIdentity,
@@ -151,6 +155,22 @@ export async function runPure(inputs: BrowserInputs): Promise<BrowserResults> {
       toBase64(new Uint8Array(certs[0]!.rawData)) === inputs.sylinkCertificate &&
       s.kcs.equals(kcs)
     );
+  });
+  await check('sylink build with certificates', () => {
+    // The Node-built file, parsed and written again here, comes out byte for byte the same;
+    // and a new one holding this browser's certificate goes back to Node.
+    const again = buildSylink(parseSylink(inputs.sylink));
+    outputs.sylink = buildSylink(
+      createSylink({
+        domainId: '1E814550AC1E00027245A393F26DBE37',
+        kcs,
+        servers: [
+          { address: 'browser.example', certificate: identity.certificate },
+          { address: 'b<&>"\'.example', priority: 2 },
+        ],
+      }),
+    );
+    return again === inputs.sylink;
   });
   await check('JKS read (Node file) and write', async () => {
     const ks = readKeystore(b64(inputs.jks), 'changeit');

@@ -1,7 +1,7 @@
 /**
  * Issue 16 proof in a browser: the pure modules' test program (`program.ts`) is bundled with
  * esbuild for the browser, without polyfills, and run in headless Chromium; what it writes
- * (content envelope, signatures, sealed policy, JKS and PKCS#12 files) is checked here with the
+ * (content envelope, signatures, sealed policy, sylink.xml, JKS and PKCS#12 files) is checked here with the
  * Node path, and what Node wrote is read there.
  *
  * Needs Debian's Chromium (gated by test/helpers/tools.ts: skipped with the summary line when it
@@ -24,7 +24,13 @@ import {
   writePkcs12,
 } from '../../src/keystore/index.js';
 import { openPolicy, verifyPolicy } from '../../src/policy/index.js';
-import { buildSylink, createSylink } from '../../src/sylink/index.js';
+import {
+  buildSylink,
+  createSylink,
+  parseSylink,
+  serversInPriorityOrder,
+  trustedCertificates,
+} from '../../src/sylink/index.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { requireTool } from '../helpers/tools.js';
 import type { BrowserInputs, BrowserResults } from './program.js';
@@ -112,9 +118,23 @@ describe.runIf(available)('pure modules in headless Chromium (bundled, no polyfi
       'raw and CMS sign/verify': true,
       'seal/open': true,
       'sylink parse with certificates': true,
+      'sylink build with certificates': true,
       'JKS read (Node file) and write': true,
       'PKCS#12 modern and legacy read (Node files) and write': true,
     });
+  });
+
+  it('writes a sylink.xml that Node reads and writes back the same', () => {
+    const s = parseSylink(results.outputs.sylink!);
+    expect(trustedCertificates(s).map((c) => toBase64(new Uint8Array(c.rawData)))).toEqual([
+      results.outputs.certificate,
+    ]);
+    expect(serversInPriorityOrder(s).map((p) => p.server.address)).toEqual([
+      'browser.example',
+      'b<&>"\'.example',
+    ]);
+    expect(s.kcs.equals(kcs)).toBe(true);
+    expect(buildSylink(s)).toBe(results.outputs.sylink);
   });
 
   it('writes what the Node path reads: envelope, signatures, sealed policy, keystores', async () => {
