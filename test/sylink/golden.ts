@@ -7,9 +7,13 @@
  *
  * Everything here is deterministic: the certificates are the committed ones (the sylink vector's
  * and the policy vector identity's), and fast-check samples with fixed seeds.
+ *
+ * To record again (only when a change of the output is intended; say why in the commit):
+ * `node --import tsx test/sylink/golden.ts --write "<what the builder is>"`.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { X509Certificate } from '../../src/cert/x509.js';
 import { Kcs } from '../../src/kcs.js';
@@ -248,4 +252,10 @@ export function record(build: (s: Sylink) => string, recordedWith: string): Gold
     random[name] = list.map((m) => digest(outcome(build, m)));
   }
   return { recordedWith, documents: docs, random };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === '--write') {
+  const { buildSylink } = await import('../../src/sylink/index.js');
+  const golden = record(buildSylink, process.argv[3] ?? 'buildSylink');
+  writeFileSync(GOLDEN, `${JSON.stringify(golden, null, 2)}\n`);
 }
