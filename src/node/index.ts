@@ -41,6 +41,7 @@ export {
   type PortName,
   type PortOptions,
   type PublishedPolicy,
+  type PublishPolicyOptions,
   type RegisteredClient,
   type PolicyMeta,
   memoryStore,
@@ -51,6 +52,12 @@ export {
   type SavedPolicy,
   type SavedClient,
 } from './manager/index.js';
+export {
+  SEPM_POLICY_TYPES,
+  DEFAULT_SEPM_POLICY_TYPE,
+  isSepmPolicyType,
+  type SepmPolicyType,
+} from './sepm-rest/policy_types.js';
 export {
   createClient,
   type Client,

@@ -61,7 +61,8 @@ describe('web services (8446) and reporting (8445)', () => {
     });
     expect(me.status).toBe(200);
     expect(me.json().username).toBe('admin');
-    expect(me.json().token).toBeUndefined();
+    // Issue 15: currentuser carries the token (the spec's UserToken requires it).
+    expect(me.json().token).toBe(body.token);
     const out = await call(ws, 'POST', `${API}/identity/logout`, { headers: bearer(body.token) });
     expect(out.status).toBe(204);
     const after = await call(ws, 'GET', `${API}/policies/summary`, { headers: bearer(body.token) });
@@ -85,8 +86,10 @@ describe('web services (8446) and reporting (8445)', () => {
       expect(r.status).toBe(401);
       expect(r.json()).toEqual({
         errorCode: '401',
-        errorMessage: 'invalid username or password',
-        error: 'unauthorized',
+        // Issue 15: SEPM's error body (appErrorCode, the spec's 401 message; no `error` tag).
+        appErrorCode: '',
+        errorMessage:
+          'The user that is currently logged on has insufficient rights to execute the web method, or the user is unauthorized.',
       });
     }
     // Three failures made the throttle count; a success clears it.
@@ -116,7 +119,12 @@ describe('web services (8446) and reporting (8445)', () => {
       headers: { 'Content-Type': 'application/json' },
     });
     expect(bad.status).toBe(400);
-    expect(bad.json().error).toBe('bad_request');
+    // Issue 15: SEPM's error body instead of the `error` tag.
+    expect(bad.json()).toEqual({
+      errorCode: '400',
+      appErrorCode: '',
+      errorMessage: 'The parameters are invalid.',
+    });
     const notUtf8 = await call(ws, 'POST', `${API}/identity/authenticate`, {
       body: Buffer.from([0x7b, 0xff, 0x7d]),
       headers: { 'Content-Type': 'application/json' },
@@ -186,8 +194,9 @@ describe('web services (8446) and reporting (8445)', () => {
         headers: bearer(token),
       });
       expect(raw.status).toBe(200);
-      expect(raw.headers['content-type']).toContain('application/xml');
-      expect(raw.body.toString('utf8')).toBe(xml);
+      // Issue 15: SEPM's RawPolicy JSON, not the XML itself.
+      expect(raw.headers['content-type']).toContain('application/json');
+      expect(raw.json()).toEqual({ policy_xml: xml });
       const wrongType = await call(ws, 'GET', `${API}/policies/raw/av/${item.id}`, {
         headers: bearer(token),
       });

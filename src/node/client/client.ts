@@ -59,7 +59,14 @@ async function register(
   headers: (extra?: Record<string, string>) => Record<string, string>,
 ): Promise<Registration> {
   const body = new TextEncoder().encode(
-    JSON.stringify({ domainId: sylink.domainId, hostname: hostname ?? osHostname() }),
+    JSON.stringify({
+      domainId: sylink.domainId,
+      hostname: hostname ?? osHostname(),
+      // The group the sylink asks for (`RegisterClient/@PreferredGroup`), as SEPM clients do.
+      ...(sylink.registerClient?.preferredGroup !== undefined
+        ? { preferredGroup: sylink.registerClient.preferredGroup }
+        : {}),
+    }),
   );
   const { server, res } = await connections.firstAvailable({
     method: 'POST',

@@ -106,15 +106,20 @@ export class ActivityRecorder {
   /** The counters as {@link ManagerState} keeps them (with the registrations). */
   snapshot(): Pick<ManagerState, 'clients' | 'totals'> {
     this.#dirty = false;
-    const clients: SavedClient[] = this.clients().map((c) => ({
-      clientId: c.clientId,
-      hostname: c.hostname,
-      registeredAt: c.registeredAt.getTime(),
-      heartbeats: c.heartbeats,
-      downloads: c.downloads,
-      lastSeen: this.#counters.get(c.clientId)?.lastSeen ?? 0,
-      lastAddress: c.lastAddress,
-    }));
+    const clients: SavedClient[] = this.clients().map((c) => {
+      const reg = this.#clients.get(c.clientId);
+      return {
+        clientId: c.clientId,
+        hostname: c.hostname,
+        registeredAt: c.registeredAt.getTime(),
+        heartbeats: c.heartbeats,
+        downloads: c.downloads,
+        lastSeen: this.#counters.get(c.clientId)?.lastSeen ?? 0,
+        lastAddress: c.lastAddress,
+        ...(reg?.preferredGroup !== undefined ? { preferredGroup: reg.preferredGroup } : {}),
+        ...(reg?.address !== undefined ? { address: reg.address } : {}),
+      };
+    });
     const totals = {
       registrations: this.#registrations,
       heartbeats: this.#heartbeats,

@@ -38,10 +38,18 @@ export class ClientRegistry {
   }
 
   /** Registers a new client with a random 128-bit id. */
-  register(hostname: string | undefined): RegisteredClient | RegistrationRefusal {
+  register(
+    hostname: string | undefined,
+    extra: { readonly preferredGroup?: string; readonly address?: string } = {},
+  ): RegisteredClient | RegistrationRefusal {
     if (this.#clients.size >= this.#max) return 'full';
     const clientId = randomBytes(16).toString('hex').toUpperCase();
-    const client = { clientId, hostname, registeredAt: new Date(this.#now()) };
+    const client: RegisteredClient = {
+      clientId,
+      hostname,
+      registeredAt: new Date(this.#now()),
+      ...extra,
+    };
     this.#clients.set(clientId, client);
     for (const l of this.#listeners) l();
     return client;
@@ -54,6 +62,8 @@ export class ClientRegistry {
         clientId: c.clientId,
         hostname: c.hostname,
         registeredAt: new Date(c.registeredAt),
+        ...(typeof c.preferredGroup === 'string' ? { preferredGroup: c.preferredGroup } : {}),
+        ...(typeof c.address === 'string' ? { address: c.address } : {}),
       });
     }
   }

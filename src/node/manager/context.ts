@@ -122,14 +122,20 @@ export function policyId(name: string): string {
     .toUpperCase();
 }
 
-/** What the web services role (8446) uses: site facts, policies, tokens and accounts. */
+/**
+ * What the web services role (8446) uses: site facts, policies, registrations and their
+ * activity, peers and replication, tokens and accounts.
+ */
 export type WebServicesDeps = Pick<
   ServicesContext,
+  | 'activity'
   | 'apiVersion'
   | 'auth'
+  | 'clients'
   | 'maxBodyBytes'
   | 'now'
-  | 'sessionTtlMs'
+  | 'peers'
+  | 'replicator'
   | 'site'
   | 'store'
   | 'throttle'

@@ -3,7 +3,12 @@
  *
  * @module
  */
-export { createManager, type Manager, type ManagerAddress } from './manager.js';
+export {
+  createManager,
+  type Manager,
+  type ManagerAddress,
+  type PublishPolicyOptions,
+} from './manager.js';
 export {
   DEFAULT_LIMITS,
   type ManagerOptions,

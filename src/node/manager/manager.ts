@@ -38,6 +38,12 @@ import { StatePersistence } from './state/persistence.js';
 import { memoryStore, siteStore } from './state/store.js';
 import { managerSylink } from './sylink.js';
 import { updateSiteSylink } from './site_sylink.js';
+import {
+  isSepmPolicyType,
+  SEPM_POLICY_TYPES,
+  type SepmPolicyType,
+} from '../sepm-rest/policy_types.js';
+import { isSepmPolicyName } from '../sepm-rest/policies.js';
 import { trustedCertificates } from './trust.js';
 
 /** Where a port listens. */
@@ -46,6 +52,16 @@ export interface ManagerAddress {
   readonly port: number;
   /** `'https'` or `'http'`. */
   readonly protocol: 'https' | 'http';
+}
+
+/** Options of {@link Manager.publishPolicy}: what SEPM's REST API shows of the policy. */
+export interface PublishPolicyOptions {
+  /** SEPM policy type (default `av` for a new name; a republished name keeps its type). */
+  readonly type?: SepmPolicyType;
+  /** Description (at most 1024 characters). */
+  readonly desc?: string;
+  /** Default `true`. */
+  readonly enabled?: boolean;
 }
 
 /** A running (or ready) manager. */
@@ -68,8 +84,19 @@ export interface Manager {
    * of your own: `https.createServer(tlsOptions, manager.handler('webServices'))`.
    */
   handler(role: PortName): (req: IncomingMessage, res: ServerResponse) => void;
-  /** Seals `data` once and serves it under `name` on the client ports; re-signs the index. */
-  publishPolicy(name: string, data: Uint8Array): Promise<PublishedPolicy>;
+  /**
+   * Seals `data` once and serves it under `name` on the client ports; re-signs the index. The
+   * REST API lists it with a SEPM policy type (`options.type`, default `av`; docs/rest-api.md
+   * "Policy types"), a description and `enabled`.
+   *
+   * @throws TypeError when `name` is not a SEPM policy name (1..128 characters, no control
+   *   characters, none of `/ \ * ? < > | : "`) or `options.type` is not a SEPM policy type.
+   */
+  publishPolicy(
+    name: string,
+    data: Uint8Array,
+    options?: PublishPolicyOptions,
+  ): Promise<PublishedPolicy>;
   /** Withdraws a published policy; resolves to whether it existed. */
   unpublishPolicy(name: string): Promise<boolean>;
   /** Published policies, sorted by name. */
@@ -212,15 +239,26 @@ export function createManager(options: ManagerOptions): Manager {
       return { ...addresses };
     },
     handler: (role) => life.listenerFor(role),
-    async publishPolicy(name, data) {
-      if (!isPolicyName(name)) {
+    async publishPolicy(name, data, opts = {}) {
+      if (!isPolicyName(name) || !isSepmPolicyName(name)) {
         throw new TypeError(
-          '"name" expected 1..128 characters without control characters, "/" or "\\"',
+          '"name" expected 1..128 characters without control characters or / \\ * ? < > | : "',
         );
+      }
+      if (opts.type !== undefined && !isSepmPolicyType(opts.type)) {
+        throw new TypeError(`"options.type" expected one of ${SEPM_POLICY_TYPES.join(', ')}`);
+      }
+      if (opts.desc !== undefined && (typeof opts.desc !== 'string' || opts.desc.length > 1024)) {
+        throw new TypeError('"options.desc" expected a string of at most 1024 characters');
       }
       if (!(data instanceof Uint8Array)) throw new TypeError('"data" expected Uint8Array');
       await p.persistence.restore();
-      return p.store.publish(name, data);
+      // Fields not given keep their value; a new name gets type `av`, enabled, no description.
+      return p.store.publish(name, data, {
+        ...(opts.type !== undefined ? { policytype: opts.type } : {}),
+        ...(opts.desc !== undefined ? { desc: opts.desc } : {}),
+        ...(opts.enabled !== undefined ? { enabled: opts.enabled === true } : {}),
+      });
     },
     async unpublishPolicy(name) {
       await p.persistence.restore();

@@ -19,6 +19,7 @@ import {
 import { sha256Hex } from '../digest.js';
 import { cachedBody, etagOf, type CachedBody } from '../http/response.js';
 import type { SavedPolicy } from './state/store.js';
+import { DEFAULT_SEPM_POLICY_TYPE } from '../sepm-rest/policy_types.js';
 
 /** A policy as published by {@link PolicyStore.publish}. */
 export interface PublishedPolicy {
@@ -38,7 +39,7 @@ export interface PublishedPolicy {
 
 /** What SEPM's policy summary says about a policy beside the distribution data. */
 export interface PolicyMeta {
-  /** SEPM policy type (`av`, `fw`, `hid`, `ips`, `lu`, `adc`, `exceptions`, …). */
+  /** SEPM policy type (`SEPM_POLICY_TYPES`; docs/rest-api.md "Policy types"). */
   readonly policytype: string;
   readonly desc: string;
   readonly enabled: boolean;
@@ -56,6 +57,10 @@ export interface RegisteredClient {
   readonly clientId: string;
   readonly hostname: string | undefined;
   readonly registeredAt: Date;
+  /** `RegisterClient/@PreferredGroup` of the client's sylink, when it sent one. */
+  readonly preferredGroup?: string;
+  /** The address it registered from. */
+  readonly address?: string;
 }
 
 /** What the store needs from the site. */
@@ -74,7 +79,9 @@ export interface PolicyChange {
 /** Called on every change; the change completes once the returned promise settles. */
 export type PolicyChangeListener = (change: PolicyChange) => void | Promise<void>;
 
-const DEFAULT_META = { policytype: 'generic', desc: '', enabled: true } as const;
+// A policy published or replicated without a type is SEPM's default type (docs/rest-api.md
+// "Policy types").
+const DEFAULT_META = { policytype: DEFAULT_SEPM_POLICY_TYPE, desc: '', enabled: true } as const;
 
 function publishedOf(p: {
   name: string;
@@ -163,7 +170,7 @@ export class PolicyStore {
 
   /**
    * Seals `data` under `name` (once), then re-signs the index. `meta` fields not given keep
-   * their previous value (defaults: type `generic`, enabled, no description).
+   * their previous value (defaults: type `av`, enabled, no description).
    */
   publish(
     name: string,

@@ -16,6 +16,7 @@ import { methodNotAllowed, readJson, sendError } from '../../http/json_api.js';
 import { sendBody, sendJson } from '../../http/response.js';
 import { CONSOLE_CSS, CONSOLE_HTML, CONSOLE_JS } from './assets.js';
 import { SESSION_COOKIE, clearedSessionCookie, sameOrigin, sessionCookie } from './session.js';
+import { DEFAULT_SEPM_POLICY_TYPE } from '../../sepm-rest/policy_types.js';
 
 /**
  * The console's Content-Security-Policy: its own script, style and fetches only; no inline code,
@@ -49,7 +50,7 @@ function overview(ctx: ConsoleDeps) {
     kcsFingerprint: ctx.site.kcs.fingerprint(),
     policies: ctx.store.list().map((p) => ({
       name: p.name,
-      policytype: ctx.store.meta(p.name)?.policytype ?? 'generic',
+      policytype: ctx.store.meta(p.name)?.policytype ?? DEFAULT_SEPM_POLICY_TYPE,
       serial: p.serial,
       size: p.size,
       sha256: p.sha256,

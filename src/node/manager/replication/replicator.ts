@@ -165,6 +165,11 @@ export class Replicator {
     }
   }
 
+  /** The pull interval, ms (0: pulls only on notice or on demand). */
+  get intervalMs(): number {
+    return this.#o.intervalMs;
+  }
+
   /** Status of every peer. */
   status(): PeerStatus[] {
     return this.#o.peers.list().map((p) => {

@@ -58,6 +58,12 @@ export interface DistributionOptions {
   readonly endorsements: CachedBody;
 }
 
+/** A group path as sylink writes it (`My Company\\Workstations`): 1..512 characters, no controls. */
+function isPreferredGroup(v: unknown): v is string {
+  // eslint-disable-next-line no-control-regex
+  return typeof v === 'string' && /^[^\u0000-\u001f\u007f]{1,512}$/u.test(v);
+}
+
 /**
  * The default request handler of the `client` and `clientHttp` ports. Calls `next()` for paths
  * that are not part of the protocol (404 by default).
@@ -77,15 +83,21 @@ export function distributionHandler(options: DistributionOptions) {
     } catch {
       return sendError(req, res, 400, 'body is not UTF-8 JSON');
     }
-    const d = doc as { domainId?: unknown; hostname?: unknown } | null;
+    const d = doc as { domainId?: unknown; hostname?: unknown; preferredGroup?: unknown } | null;
     if (typeof d !== 'object' || d === null || typeof d.domainId !== 'string') {
       return sendError(req, res, 400, 'domainId is required');
     }
     if (d.hostname !== undefined && (typeof d.hostname !== 'string' || d.hostname.length > 255)) {
       return sendError(req, res, 400, 'bad hostname');
     }
+    if (d.preferredGroup !== undefined && !isPreferredGroup(d.preferredGroup)) {
+      return sendError(req, res, 400, 'bad preferredGroup');
+    }
     if (d.domainId !== domainId) return sendError(req, res, 403, 'unknown domain');
-    const client = clients.register(d.hostname as string | undefined);
+    const client = clients.register(d.hostname as string | undefined, {
+      ...(d.preferredGroup !== undefined ? { preferredGroup: d.preferredGroup as string } : {}),
+      ...(req.socket.remoteAddress !== undefined ? { address: req.socket.remoteAddress } : {}),
+    });
     if (client === 'full') {
       return sendError(req, res, 503, 'client table is full', { 'Retry-After': '60' });
     }

@@ -35,6 +35,10 @@ export interface SavedClient {
   /** ms since the epoch; 0 when never seen after registering. */
   readonly lastSeen: number;
   readonly lastAddress: string | undefined;
+  /** `RegisterClient/@PreferredGroup` sent at registration. */
+  readonly preferredGroup?: string;
+  /** The address it registered from. */
+  readonly address?: string;
 }
 
 /** A whole snapshot of a manager's state. */
