@@ -1,11 +1,12 @@
 // Shared helpers of the services tests: sites in temporary directories, free ports, and raw
-// HTTPS requests (with optional client certificate) on loopback.
+// HTTPS requests (with optional client certificate) on loopback; the SEPM REST tests add a
+// spec check on top (test/sepm-rest/harness.ts `rest`).
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { createSite, loadSite, type Site } from '../../src/node/site/site.js';
 import type { Kcs } from '../../src/kcs.js';
 
@@ -52,18 +53,25 @@ export interface Reply {
   json(): any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-/** One HTTPS request on loopback (certificate not checked here; tls tests do that). */
+/** Options of {@link call}. */
+export interface CallOptions {
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  /** Sent as JSON with `Content-Type: application/json` (unless a header says otherwise). */
+  json?: unknown;
+  /** Client certificate and key (PEM), for the pinned replication port. */
+  key?: string;
+  cert?: string;
+  /** Plain HTTP instead of HTTPS (a handler on a plain test server). */
+  plain?: boolean;
+}
+
+/** One HTTPS (or plain HTTP) request on loopback (certificate not checked here; tls tests do that). */
 export function call(
   port: number,
   method: string,
   path: string,
-  options: {
-    headers?: Record<string, string>;
-    body?: string | Buffer;
-    json?: unknown;
-    key?: string;
-    cert?: string;
-  } = {},
+  options: CallOptions = {},
 ): Promise<Reply> {
   const headers: Record<string, string> = { ...options.headers };
   let body = options.body;
@@ -71,8 +79,9 @@ export function call(
     body = JSON.stringify(options.json);
     headers['Content-Type'] ??= 'application/json';
   }
+  const send = options.plain === true ? httpRequest : httpsRequest;
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(
+    const req = send(
       {
         host: '127.0.0.1',
         port,
@@ -80,7 +89,7 @@ export function call(
         path,
         headers,
         agent: false,
-        rejectUnauthorized: false,
+        ...(options.plain === true ? {} : { rejectUnauthorized: false }),
         ...(options.key !== undefined ? { key: options.key, cert: options.cert } : {}),
       },
       (res) => {

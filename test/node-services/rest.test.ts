@@ -1,9 +1,11 @@
-// The web services port (8446) and reporting (8445) over real HTTPS on loopback.
+// The web services port (8446) and reporting (8445) over real HTTPS on loopback; every 8446
+// answer is checked against the SEPM spec.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createManager, type Manager } from '../../src/node/manager/index.js';
 import { createClient } from '../../src/node/client/client.js';
 import { hashPassword } from '../../src/node/manager/auth.js';
-import { ALL_ZERO, call, makeSite, type TestSite } from './helpers.js';
+import { ALL_ZERO, call, makeSite, type CallOptions, type TestSite } from './helpers.js';
+import { rest } from '../sepm-rest/harness.js';
 
 const API = '/sepm/api/v1';
 
@@ -14,8 +16,14 @@ describe('web services (8446) and reporting (8445)', () => {
   let ws: number;
   let rep: number;
 
+  // Every answer of 8446 is checked against the SEPM spec (test/sepm-rest/spec.ts).
+  const wsCall = (
+    method: string,
+    path: string,
+    options: Omit<CallOptions, 'plain' | 'key' | 'cert'> = {},
+  ) => rest(ws, method, path, { ...options, https: true });
   const login = (username: string, password: string, domain: unknown = '') =>
-    call(ws, 'POST', `${API}/identity/authenticate`, { json: { username, password, domain } });
+    wsCall('POST', `${API}/identity/authenticate`, { json: { username, password, domain } });
   const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
   beforeAll(async () => {
@@ -39,7 +47,7 @@ describe('web services (8446) and reporting (8445)', () => {
   });
 
   it('GET /version answers without login, as SEPM does', async () => {
-    const r = await call(ws, 'GET', `${API}/version`);
+    const r = await wsCall('GET', `${API}/version`);
     expect(r.status).toBe(200);
     const v = r.json();
     expect(Object.keys(v).sort()).toEqual(['API_SEQUENCE', 'API_VERSION', 'version']);
@@ -56,16 +64,16 @@ describe('web services (8446) and reporting (8445)', () => {
     expect(body.username).toBe('admin');
     expect(body.domainid).toBe(t.site.domainId);
     expect(r.headers['cache-control']).toBe('no-store');
-    const me = await call(ws, 'GET', `${API}/sessions/currentuser`, {
+    const me = await wsCall('GET', `${API}/sessions/currentuser`, {
       headers: bearer(body.token),
     });
     expect(me.status).toBe(200);
     expect(me.json().username).toBe('admin');
     // Issue 15: currentuser carries the token (the spec's UserToken requires it).
     expect(me.json().token).toBe(body.token);
-    const out = await call(ws, 'POST', `${API}/identity/logout`, { headers: bearer(body.token) });
+    const out = await wsCall('POST', `${API}/identity/logout`, { headers: bearer(body.token) });
     expect(out.status).toBe(204);
-    const after = await call(ws, 'GET', `${API}/policies/summary`, { headers: bearer(body.token) });
+    const after = await wsCall('GET', `${API}/policies/summary`, { headers: bearer(body.token) });
     expect(after.status).toBe(401);
     expect(after.json().errorCode).toBe('401');
   });
@@ -99,22 +107,22 @@ describe('web services (8446) and reporting (8445)', () => {
   it('refuses expired and forged tokens', async () => {
     const token = (await login('admin', t.adminPassword)).json().token as string;
     expect(
-      (await call(ws, 'GET', `${API}/policies/summary`, { headers: bearer(token) })).status,
+      (await wsCall('GET', `${API}/policies/summary`, { headers: bearer(token) })).status,
     ).toBe(200);
     // A forged token of the right shape, a token with one character changed, garbage.
     const flipped = (token[0] === 'A' ? 'B' : 'A') + token.slice(1);
     for (const forged of ['A'.repeat(43), flipped, 'not a token', '']) {
-      const r = await call(ws, 'GET', `${API}/policies/summary`, { headers: bearer(forged) });
+      const r = await wsCall('GET', `${API}/policies/summary`, { headers: bearer(forged) });
       expect(r.status).toBe(401);
       expect(r.headers['www-authenticate']).toContain('Bearer');
     }
     clock += 3600 * 1000 + 1;
-    const r = await call(ws, 'GET', `${API}/policies/summary`, { headers: bearer(token) });
+    const r = await wsCall('GET', `${API}/policies/summary`, { headers: bearer(token) });
     expect(r.status).toBe(401);
   });
 
   it('answers malformed requests with JSON 400/404/405/413/415', async () => {
-    const bad = await call(ws, 'POST', `${API}/identity/authenticate`, {
+    const bad = await wsCall('POST', `${API}/identity/authenticate`, {
       body: '{"username":',
       headers: { 'Content-Type': 'application/json' },
     });
@@ -125,29 +133,29 @@ describe('web services (8446) and reporting (8445)', () => {
       appErrorCode: '',
       errorMessage: 'The parameters are invalid.',
     });
-    const notUtf8 = await call(ws, 'POST', `${API}/identity/authenticate`, {
+    const notUtf8 = await wsCall('POST', `${API}/identity/authenticate`, {
       body: Buffer.from([0x7b, 0xff, 0x7d]),
       headers: { 'Content-Type': 'application/json' },
     });
     expect(notUtf8.status).toBe(400);
-    const shape = await call(ws, 'POST', `${API}/identity/authenticate`, { json: ['admin'] });
+    const shape = await wsCall('POST', `${API}/identity/authenticate`, { json: ['admin'] });
     expect(shape.status).toBe(400);
-    const type = await call(ws, 'POST', `${API}/identity/authenticate`, {
+    const type = await wsCall('POST', `${API}/identity/authenticate`, {
       body: 'username=admin',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     });
     expect(type.status).toBe(415);
-    const big = await call(ws, 'POST', `${API}/identity/authenticate`, {
+    const big = await wsCall('POST', `${API}/identity/authenticate`, {
       json: { username: 'admin', password: 'x'.repeat(100_000), domain: '' },
     });
     expect(big.status).toBe(413);
-    const method = await call(ws, 'GET', `${API}/identity/authenticate`);
+    const method = await wsCall('GET', `${API}/identity/authenticate`);
     expect(method.status).toBe(405);
     const token = (await login('admin', t.adminPassword)).json().token as string;
-    const missing = await call(ws, 'GET', `${API}/no/such/thing`, { headers: bearer(token) });
+    const missing = await wsCall('GET', `${API}/no/such/thing`, { headers: bearer(token) });
     expect(missing.status).toBe(404);
     expect(missing.json().errorCode).toBe('404');
-    const paging = await call(ws, 'GET', `${API}/policies/summary?pageSize=0`, {
+    const paging = await wsCall('GET', `${API}/policies/summary?pageSize=0`, {
       headers: bearer(token),
     });
     expect(paging.status).toBe(400);
@@ -161,7 +169,7 @@ describe('web services (8446) and reporting (8445)', () => {
       expect(before.policies.map((p) => p.name)).not.toContain('Firewall policy');
       const token = (await login('admin', t.adminPassword)).json().token as string;
       const xml = '<FirewallPolicy><Rule action="block" port="445"/></FirewallPolicy>';
-      const pub = await call(ws, 'POST', `${API}/policies/raw/fw`, {
+      const pub = await wsCall('POST', `${API}/policies/raw/fw`, {
         headers: bearer(token),
         json: { name: 'Firewall policy', content: xml, desc: 'blocks SMB' },
       });
@@ -177,7 +185,7 @@ describe('web services (8446) and reporting (8445)', () => {
       expect(new TextDecoder().decode(got!.data)).toBe(xml);
       expect(got!.signer.equal(t.site.identity.certificate)).toBe(true);
 
-      const summary = await call(ws, 'GET', `${API}/policies/summary`, { headers: bearer(token) });
+      const summary = await wsCall('GET', `${API}/policies/summary`, { headers: bearer(token) });
       const page = summary.json();
       expect(page).toMatchObject({ totalElements: 1, totalPages: 1, number: 0, firstPage: true });
       expect(page.content[0]).toMatchObject({
@@ -185,29 +193,29 @@ describe('web services (8446) and reporting (8445)', () => {
         policytype: 'fw',
         desc: 'blocks SMB',
       });
-      const byType = await call(ws, 'GET', `${API}/policies/summary/av`, {
+      const byType = await wsCall('GET', `${API}/policies/summary/av`, {
         headers: bearer(token),
       });
       expect(byType.json().totalElements).toBe(0);
 
-      const raw = await call(ws, 'GET', `${API}/policies/raw/fw/${item.id}`, {
+      const raw = await wsCall('GET', `${API}/policies/raw/fw/${item.id}`, {
         headers: bearer(token),
       });
       expect(raw.status).toBe(200);
       // Issue 15: SEPM's RawPolicy JSON, not the XML itself.
       expect(raw.headers['content-type']).toContain('application/json');
       expect(raw.json()).toEqual({ policy_xml: xml });
-      const wrongType = await call(ws, 'GET', `${API}/policies/raw/av/${item.id}`, {
+      const wrongType = await wsCall('GET', `${API}/policies/raw/av/${item.id}`, {
         headers: bearer(token),
       });
       expect(wrongType.status).toBe(404);
 
       // A reader may read but not publish.
       const rt = (await login('reader', 'reader-password')).json().token as string;
-      expect(
-        (await call(ws, 'GET', `${API}/policies/summary`, { headers: bearer(rt) })).status,
-      ).toBe(200);
-      const denied = await call(ws, 'POST', `${API}/policies/raw/fw`, {
+      expect((await wsCall('GET', `${API}/policies/summary`, { headers: bearer(rt) })).status).toBe(
+        200,
+      );
+      const denied = await wsCall('POST', `${API}/policies/raw/fw`, {
         headers: bearer(rt),
         json: { name: 'Other', content: '<x/>' },
       });

@@ -1,7 +1,7 @@
 // The SEPM REST handler on a loopback server over an in-memory model and auth; every answer a
 // test receives through `rest()` is checked against the spec first (spec.ts `checkAnswer`).
-import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+// Requests go through the services tests' `call` (test/node-services/helpers.ts).
+import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import {
@@ -16,7 +16,10 @@ import {
   type SepmServerRecord,
   type SepmSession,
 } from '../../src/node/sepm-rest/index.js';
+import { call, type CallOptions, type Reply } from '../node-services/helpers.js';
 import { checkAnswer } from './spec.js';
+
+export type { Reply };
 
 export const DOMAIN_ID = '1E814550AC1E00027245A393F26DBE37';
 
@@ -122,13 +125,6 @@ export function memoryAuth(
   };
 }
 
-export interface Reply {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: Buffer;
-  json(): any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
 /** A server on 127.0.0.1 with the handler over `model`. */
 export async function startRest(
   model: SepmRestModel,
@@ -153,60 +149,17 @@ export async function startRest(
 }
 
 /**
- * One request; the answer is checked against the spec before it is returned (`unchecked` for
- * the tests that send what no SEPM client would, where only the error shape is checked).
+ * One request (test/node-services/helpers.ts `call`, plain HTTP unless `https`); the answer is
+ * checked against the spec before it is returned.
  */
-export function rest(
+export async function rest(
   port: number,
   method: string,
   path: string,
-  options: {
-    headers?: Record<string, string>;
-    json?: unknown;
-    body?: string | Buffer;
-    https?: boolean;
-  } = {},
+  options: Omit<CallOptions, 'plain' | 'key' | 'cert'> & { https?: boolean } = {},
 ): Promise<Reply> {
-  const headers: Record<string, string> = { ...options.headers };
-  let body = options.body;
-  if (options.json !== undefined) {
-    body = JSON.stringify(options.json);
-    headers['Content-Type'] ??= 'application/json';
-  }
-  const send = options.https === true ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const req = send(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path,
-        headers,
-        agent: false,
-        ...(options.https === true ? { rejectUnauthorized: false } : {}),
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const b = Buffer.concat(chunks);
-          try {
-            checkAnswer(method, path.split('?')[0]!, res.statusCode ?? 0, b);
-          } catch (e) {
-            reject(e);
-            return;
-          }
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: b,
-            json: () => JSON.parse(b.toString('utf8')),
-          });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+  const { https, ...rest } = options;
+  const reply = await call(port, method, path, { ...rest, plain: https !== true });
+  checkAnswer(method, path.split('?')[0]!, reply.status, reply.body);
+  return reply;
 }

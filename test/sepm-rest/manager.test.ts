@@ -1,39 +1,40 @@
 // The SEPM REST API of a real manager (createManager) over HTTPS on loopback: the published
 // clients' flow with the client typed from the spec, fed by the manager's own state (policies
 // published through Manager.publishPolicy and REST, clients registered over the client port).
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import {
-  createClient,
-  createManager,
-  createSite,
-  loadSite,
-  type Manager,
-} from '../../src/node/index.js';
+import { createClient, createManager, type Manager } from '../../src/node/index.js';
+import { ALL_ZERO, makeSite, type TestSite } from '../node-services/helpers.js';
 import { SepmClient } from './client.js';
 import { rest } from './harness.js';
 
 const API = '/sepm/api/v1';
-const ALL_ZERO = { client: 0, clientHttp: 0, manager: 0, reporting: 0, webServices: 0 };
 
 describe('createManager() answers SEPM REST clients over HTTPS', () => {
-  let dir: string;
+  let t: TestSite;
   let manager: Manager;
   let password: string;
   let ws: number;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'sepm-rest-'));
-    password = (await createSite(dir, { commonName: 'sepm-rest.test', address: '127.0.0.1' }))
-      .adminPassword;
-    manager = createManager({ site: await loadSite(dir), ports: ALL_ZERO });
+    t = await makeSite('sepm-rest.test');
+    password = t.adminPassword;
+    manager = createManager({
+      site: t.site,
+      ports: ALL_ZERO,
+      // A host's handler in front of the REST role, failing on one path.
+      handlers: {
+        webServices: (req, _res, next) => {
+          if (req.url === '/sepm/api/v1/host-failure') throw new Error('host handler failed');
+          next();
+        },
+      },
+      onError: () => undefined,
+    });
     ws = (await manager.listen()).webServices.port;
   });
   afterAll(async () => {
     await manager.close();
-    await rm(dir, { recursive: true, force: true });
+    await t.cleanup();
   });
 
   it('login -> version -> groups -> policy summary -> raw policy -> computers -> logout', async () => {
@@ -90,6 +91,23 @@ describe('createManager() answers SEPM REST clients over HTTPS', () => {
     await expect(
       manager.publishPolicy('x', new Uint8Array(1), { type: 'generic' as never }),
     ).rejects.toThrow(TypeError);
+  });
+
+  it("answers the request chain's 413 and 500 in SEPM's shape too", async () => {
+    const big = await rest(ws, 'POST', `${API}/identity/authenticate`, {
+      https: true,
+      body: 'x'.repeat(70_000),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(big.status).toBe(413);
+    expect(big.json().errorCode).toBe('413');
+    const failed = await rest(ws, 'GET', `${API}/host-failure`, { https: true });
+    expect(failed.status).toBe(500);
+    expect(failed.json()).toEqual({
+      errorCode: '500',
+      appErrorCode: '',
+      errorMessage: 'The web service encountered an error while processing the web request.',
+    });
   });
 
   it("answers SEPM's 404 body outside /sepm/api/v1", async () => {

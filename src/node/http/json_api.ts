@@ -32,6 +32,20 @@ export function methodNotAllowed(
   sendError(req, res, 405, 'method_not_allowed', 'method not allowed', { Allow: allow.join(', ') });
 }
 
+/** Whether a `Content-Type` value is JSON's media type (RFC 8259 §11), parameters ignored. */
+export function isJsonContentType(value: string | undefined): boolean {
+  return (value ?? '').split(';')[0]!.trim().toLowerCase() === 'application/json';
+}
+
+/** Parses strict UTF-8 JSON (RFC 8259 §8.1); `undefined` for bad UTF-8 or bad JSON. */
+export function parseJsonUtf8(bytes: Uint8Array): { readonly value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) };
+  } catch {
+    return undefined;
+  }
+}
+
 /** What {@link readJson} resolves to: the parsed value, or `undefined` once it has answered. */
 export type JsonBody = { readonly value: unknown } | undefined;
 
@@ -45,8 +59,7 @@ export async function readJson(
   res: ServerResponse,
   max: number,
 ): Promise<JsonBody> {
-  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/json') {
+  if (!isJsonContentType(req.headers['content-type'])) {
     // Drain nothing: the connection is closed so an unread body cannot desynchronise it.
     sendError(req, res, 415, 'unsupported_media_type', 'expected Content-Type: application/json', {
       Connection: 'close',
@@ -62,10 +75,8 @@ export async function readJson(
     req.resume();
     return undefined;
   }
-  try {
-    return { value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(read.body)) };
-  } catch {
+  const parsed = parseJsonUtf8(read.body);
+  if (parsed === undefined)
     sendError(req, res, 400, 'bad_request', 'request body is not UTF-8 JSON');
-    return undefined;
-  }
+  return parsed;
 }

@@ -6,12 +6,19 @@
  */
 import type { IncomingMessage } from 'node:http';
 
+/**
+ * The token of an `Authorization` header value `Bearer <token>` (RFC 6750 §2.1: the b64token
+ * syntax), if well formed. Takes the value, not the request, so that handlers which do not see a
+ * `node:http` request (the SEPM REST handler) share it.
+ */
+export function bearerOf(header: string | undefined): string | undefined {
+  if (typeof header !== 'string') return undefined;
+  return /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header.trim())?.[1];
+}
+
 /** The bearer token of `Authorization: Bearer <token>` (RFC 6750 §2.1), if well formed. */
 export function bearerToken(req: IncomingMessage): string | undefined {
-  const h = req.headers.authorization;
-  if (typeof h !== 'string') return undefined;
-  const m = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(h.trim());
-  return m?.[1];
+  return bearerOf(req.headers.authorization);
 }
 
 /** The value of cookie `name` (RFC 6265 §5.4), if present once. */

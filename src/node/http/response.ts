@@ -140,9 +140,12 @@ export type BodyRead =
 
 /**
  * Reads a request body of at most `max` bytes, counted while streaming (a lying or missing
- * `Content-Length` does not help).
+ * `Content-Length` does not help); a declared `Content-Length` above `max` is refused before
+ * anything is read.
  */
 export function readBody(req: IncomingMessage, max: number): Promise<BodyRead> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > max) return Promise.resolve({ kind: 'tooLarge' });
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -339,6 +339,7 @@ function lifecycle(
       inFlight,
       onError: (e) => options.onError?.(e, name),
       notFound,
+      ...(roles[name].errorAnswer !== undefined ? { errorAnswer: roles[name].errorAnswer } : {}),
     });
   };
   const bindAll = () =>

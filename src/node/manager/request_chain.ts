@@ -8,6 +8,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Handler } from '../http/handler.js';
 
+/**
+ * The chain's own answers: `413` for a `Content-Length` above the limit (before any handler) and
+ * `500` for a handler that threw, in the port's error shape (the SEPM REST port answers SEPM's).
+ */
+export type ChainErrorAnswer = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: 413 | 500,
+) => void;
+
+/** The default {@link ChainErrorAnswer}: `{"error": "..."}` (docs/protocol.md §2). */
+export const plainErrorAnswer: ChainErrorAnswer = (_req, res, status) => {
+  res.writeHead(status, { 'Content-Type': 'application/json', Connection: 'close' });
+  res.end(status === 413 ? '{"error":"request body too large"}' : '{"error":"internal error"}');
+};
+
 /** What the chain needs beside the two handlers. */
 export interface ChainOptions {
   /** Largest request body by `Content-Length`; larger gets 413 before any handler. */
@@ -20,15 +36,14 @@ export interface ChainOptions {
   readonly onError: (error: unknown) => void;
   /** The fall-through answer after the role's default (404). */
   readonly notFound: (req: IncomingMessage, res: ServerResponse) => void;
+  /** The 413 and 500 answers (default {@link plainErrorAnswer}). */
+  readonly errorAnswer?: ChainErrorAnswer;
 }
 
-function failed(res: ServerResponse): void {
-  if (!res.headersSent) {
-    res.writeHead(500, { 'Content-Type': 'application/json', Connection: 'close' });
-    res.end('{"error":"internal error"}');
-  } else {
-    res.destroy();
-  }
+function failed(req: IncomingMessage, res: ServerResponse, answer: ChainErrorAnswer): void {
+  if (!res.headersSent) answer(req, res, 500);
+  // A handler that answered its own 500 and then threw: that answer is out; leave it be.
+  else if (!res.writableEnded) res.destroy();
 }
 
 function run(
@@ -37,10 +52,11 @@ function run(
   res: ServerResponse,
   next: () => void,
   onError: (e: unknown) => void,
+  answer: ChainErrorAnswer,
 ): void {
   const fail = (e: unknown) => {
     onError(e);
-    failed(res);
+    failed(req, res, answer);
   };
   try {
     const r = h(req, res, next);
@@ -59,17 +75,17 @@ export function requestChain(
   o: ChainOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const forget = (res: ServerResponse) => () => o.inFlight.delete(res);
+  const answer = o.errorAnswer ?? plainErrorAnswer;
   return (req, res) => {
     if (o.closing()) res.setHeader('Connection', 'close');
     const cl = req.headers['content-length'];
     if (cl !== undefined && Number(cl) > o.maxBodyBytes) {
-      res.writeHead(413, { 'Content-Type': 'application/json', Connection: 'close' });
-      res.end('{"error":"request body too large"}');
+      answer(req, res, 413);
       return;
     }
-    const toDefault = () => run(role, req, res, () => o.notFound(req, res), o.onError);
+    const toDefault = () => run(role, req, res, () => o.notFound(req, res), o.onError, answer);
     if (user === undefined) toDefault();
-    else run(user, req, res, toDefault, o.onError);
+    else run(user, req, res, toDefault, o.onError, answer);
     // Responses answered at once (the protocol's hot paths) need no tracking.
     if (!res.headersSent) {
       o.inFlight.add(res);

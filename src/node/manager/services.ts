@@ -10,6 +10,7 @@ import type { Server as HttpsServer } from 'node:https';
 import type { X509Certificate } from '../../cert/x509.js';
 import type { Sylink } from '../../sylink/model.js';
 import type { Handler } from '../http/handler.js';
+import type { ChainErrorAnswer } from './request_chain.js';
 import type { PolicyStore } from './policy_store.js';
 import type { ClientRegistry } from './clients.js';
 import type { ActivityRecorder } from './activity.js';
@@ -38,6 +39,7 @@ import {
   type ServicesSite,
 } from './context.js';
 import { webServicesHandler } from './roles/webservices.js';
+import { sepmChainAnswer } from '../sepm-rest/listener.js';
 
 /** One port's default handler and what its server needs beside it. */
 export interface PortRole {
@@ -46,6 +48,8 @@ export interface PortRole {
   readonly tls?: object;
   /** Called with the server before it listens. */
   readonly attach?: (server: HttpsServer) => void;
+  /** The request chain's 413 and 500 answers in the role's error shape (default `{"error"}`). */
+  readonly errorAnswer?: ChainErrorAnswer;
 }
 
 /** Inputs of {@link createManagerServices} (from `createManager`). */
@@ -148,7 +152,7 @@ export function createManagerServices(input: ManagerServicesInput): ManagerServi
     await inner;
   };
   return {
-    webServices: { handler: webServicesHandler(ctx) },
+    webServices: { handler: webServicesHandler(ctx), errorAnswer: sepmChainAnswer },
     reporting: { handler: reportingHandler(ctx) },
     manager: {
       handler: manager,

@@ -1,10 +1,12 @@
 /**
  * JSON request bodies (docs/rest-api.md "Errors"): `Content-Type: application/json` (else 415),
  * at most a given size (else 413, and the connection is closed so the unread rest cannot be
- * taken for a request), strict UTF-8 JSON (else 400).
+ * taken for a request), strict UTF-8 JSON (else 400): the checks of `../http/json_api.ts`
+ * `readJson`, answered in SEPM's error shape.
  *
  * @module
  */
+import { isJsonContentType, parseJsonUtf8 } from '../http/json_api.js';
 import type { RestRequest, RestResponse } from './exchange.js';
 import { badRequest, sepmError } from './errors.js';
 
@@ -13,8 +15,7 @@ export type JsonBodyResult = { readonly value: unknown } | { readonly response: 
 
 /** Reads and parses a JSON body of at most `max` bytes. */
 export async function readJsonBody(req: RestRequest, max: number): Promise<JsonBodyResult> {
-  const type = (req.contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/json') {
+  if (!isJsonContentType(req.contentType)) {
     return {
       response: sepmError(415, 'The request body must be application/json.', {
         Connection: 'close',
@@ -29,9 +30,5 @@ export async function readJsonBody(req: RestRequest, max: number): Promise<JsonB
       }),
     };
   }
-  try {
-    return { value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) };
-  } catch {
-    return { response: badRequest() };
-  }
+  return parseJsonUtf8(bytes) ?? { response: badRequest() };
 }

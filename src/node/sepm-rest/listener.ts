@@ -1,12 +1,14 @@
 /**
  * The SEPM REST handler as a `node:http` request listener: builds a {@link RestRequest} from the
- * incoming message (body read lazily, bounded while streaming) and writes the
+ * incoming message with the shared request helpers (`../http/request.ts`; the body read lazily by
+ * `../http/response.ts` `readBody`, bounded while streaming) and writes the
  * {@link RestResponse} as JSON with the web services' security headers.
  *
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendBody } from '../http/response.js';
+import { remoteAddress, splitUrl } from '../http/request.js';
+import { readBody, sendBody } from '../http/response.js';
 import type { RestRequest, RestResponse } from './exchange.js';
 import { badRequest, sepmError, SEPM_MESSAGES } from './errors.js';
 import type { SepmRestHandler } from './router.js';
@@ -18,54 +20,24 @@ export type SepmRestListener = (
   next?: () => void,
 ) => Promise<void>;
 
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return typeof v === 'string' ? v : undefined;
-}
-
-/** Reads at most `max` bytes of the body (`Content-Length` is checked first, then the stream). */
-function readBody(req: IncomingMessage, max: number): Promise<Uint8Array | 'too_large'> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > max) return Promise.resolve('too_large');
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    const finish = (v: Uint8Array | 'too_large') => {
-      if (done) return;
-      done = true;
-      resolve(v);
-    };
-    req.on('data', (chunk: Buffer) => {
-      if (done) return;
-      size += chunk.length;
-      if (size > max) {
-        finish('too_large');
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => finish(new Uint8Array(Buffer.concat(chunks))));
-    // An aborted upload gets an empty body: the answer (400) goes nowhere anyway.
-    req.on('error', () => finish(new Uint8Array(0)));
-    req.on('aborted', () => finish(new Uint8Array(0)));
-  });
-}
-
 function toRestRequest(req: IncomingMessage): RestRequest | undefined {
-  const raw = req.url ?? '/';
-  if (!raw.startsWith('/')) return undefined;
-  const q = raw.indexOf('?');
-  const authorization = header(req, 'authorization');
-  const contentType = header(req, 'content-type');
+  const url = splitUrl(req);
+  if (url === undefined) return undefined;
+  const { authorization } = req.headers;
+  const contentType = req.headers['content-type'];
   return {
     method: req.method ?? 'GET',
-    path: q < 0 ? raw : raw.slice(0, q),
-    query: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)),
+    path: url.path,
+    query: url.query,
     ...(authorization !== undefined ? { authorization } : {}),
     ...(contentType !== undefined ? { contentType } : {}),
-    remoteAddress: req.socket.remoteAddress ?? 'unknown',
-    body: (max) => readBody(req, max),
+    remoteAddress: remoteAddress(req),
+    async body(max) {
+      const read = await readBody(req, max);
+      if (read.kind === 'tooLarge') return 'too_large';
+      // A client that hung up mid-body gets an empty one: the answer (400) goes nowhere anyway.
+      return read.kind === 'gone' ? new Uint8Array(0) : read.body;
+    },
   };
 }
 
@@ -82,6 +54,19 @@ function send(req: IncomingMessage, res: ServerResponse, answer: RestResponse): 
     JSON.stringify(answer.json),
     extra,
   );
+}
+
+/**
+ * SEPM's 413 and 500 bodies for the manager's request chain (a body refused by `Content-Length`
+ * before the handler runs, a handler in front of it that threw).
+ */
+export function sepmChainAnswer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: 413 | 500,
+): void {
+  const message = status === 413 ? 'The request body is too large.' : SEPM_MESSAGES.serverError;
+  send(req, res, sepmError(status, message, { Connection: 'close' }));
 }
 
 /**

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { bearerOf } from '../http/request.js';
 import type { RestRequest, RestResponse } from './exchange.js';
 import { ok } from './exchange.js';
 import { methodNotAllowed, notFound, sepmError, SEPM_MESSAGES } from './errors.js';
@@ -91,12 +92,6 @@ function routes(model: SepmRestModel, auth: SepmRestAuth, maxBody: number): read
   ];
 }
 
-/** `Authorization: Bearer <token>` (RFC 6750 §2.1), if well formed. */
-export function bearer(header: string | undefined): string | undefined {
-  if (header === undefined) return undefined;
-  return /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header.trim())?.[1];
-}
-
 function allowed(methods: Route['methods']): string[] {
   const list = Object.keys(methods);
   return list.includes('GET') ? [...list, 'HEAD'] : list;
@@ -119,7 +114,7 @@ export function createSepmRestHandler(options: SepmRestOptions): SepmRestHandler
       return method === 'POST' ? authenticate(req, model, auth) : methodNotAllowed(['POST']);
     }
 
-    const token = bearer(req.authorization);
+    const token = bearerOf(req.authorization);
     const session = token === undefined ? undefined : auth.session(token);
     if (token === undefined || session === undefined) {
       return sepmError(401, SEPM_MESSAGES.unauthorized, {
