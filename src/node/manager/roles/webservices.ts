@@ -32,7 +32,7 @@ function managerView(ctx: WebServicesDeps): ManagerView {
     async content(name) {
       const p = ctx.store.get(name);
       if (p === undefined) throw new Error(`policy "${name}" is no longer published`);
-      return (await openPolicy(p.sealed, { kcs: ctx.site.kcs, trusted: ctx.trusted() })).data;
+      return (await openPolicy(p.sealed, ctx.site.kcs, ctx.trusted())).data;
     },
     clients: () => ctx.clients.values(),
     activity: () => ctx.activity.clients(),
