@@ -49,6 +49,21 @@ describe('Authenticator', () => {
     ).toThrow(TypeError);
   });
 
+  it('caps the memory of one hash at 256 MiB (128 * N * r), p at 16', async () => {
+    const cred = await hashPassword('auditor', 'x');
+    const at = (scrypt: object) => () =>
+      accountFromCredential({ ...cred, scrypt: { ...cred.scrypt, ...scrypt } }, 'reader');
+    // 2^20 * 32 * 128 = 4 GiB and 2^20 * 8 * 128 = 1 GiB were accepted before: refused now.
+    expect(at({ N: 1 << 20, r: 32 })).toThrow(TypeError);
+    expect(at({ N: 1 << 20, r: 8 })).toThrow(TypeError);
+    expect(at({ N: 1 << 18, r: 9 })).toThrow(TypeError);
+    // 2^18 * 8 * 128 = 256 MiB, the cap itself (the account is built; no hash runs here).
+    expect(at({ N: 1 << 18, r: 8 })).not.toThrow();
+    expect(at({ N: 1 << 21, r: 1 })).not.toThrow();
+    expect(at({ p: 17 })).toThrow(TypeError);
+    expect(at({ N: 1 })).toThrow(TypeError);
+  });
+
   it('reports busy beyond the concurrency bound', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));

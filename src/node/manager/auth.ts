@@ -39,7 +39,8 @@ export const hashPassword = hashSitePassword;
  * An {@link Account} over a stored scrypt credential: scrypt with the stored parameters, then
  * `timingSafeEqual` against the stored key (`site/password.ts`).
  *
- * @throws TypeError when the credential is malformed or its cost exceeds N 2^20, r 32, p 16.
+ * @throws TypeError when the credential is malformed or its cost exceeds 256 MiB per hash
+ *   (128 · N · r bytes, RFC 7914 §2) or p 16.
  */
 export function accountFromCredential(credential: ScryptCredential, role: Role): Account {
   const verifyPassword = passwordVerifier(credential);

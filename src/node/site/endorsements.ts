@@ -9,6 +9,7 @@ import { lstat, readFile } from 'node:fs/promises';
 import type { Sylink } from '../../sylink/index.js';
 import { isSepmError } from '../../errors.js';
 import { committedPath, type CommitFile } from './atomic_file.js';
+import { privacyProblem } from './private.js';
 import {
   encodeEndorsements,
   ENDORSEMENTS_FILE,
@@ -44,6 +45,11 @@ export async function readSiteEndorsements(
     const st = await lstat(path);
     if (!st.isFile()) {
       problems.push(`${ENDORSEMENTS_FILE} is not a regular file`);
+      return [];
+    }
+    const unsafe = privacyProblem(path, st, 'file');
+    if (unsafe !== undefined) {
+      problems.push(unsafe);
       return [];
     }
     if (st.size > MAX_ENDORSEMENTS_BYTES) {

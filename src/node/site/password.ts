@@ -10,10 +10,10 @@ import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 // scrypt cost (RFC 7914 §2): N = 2^15, r = 8, p = 1 is OWASP's minimum recommendation for scrypt.
 const SCRYPT = { N: 1 << 15, r: 8, p: 1, keylen: 32 } as const;
 
-// Cost caps: a credential is configuration, but a hostile file must not make one login eat
-// gigabytes (128 * N * r bytes per hash, RFC 7914 §2).
-const MAX_N = 1 << 20;
-const MAX_R = 32;
+// Cost caps: a credential is configuration, but a planted site.json or account must not make
+// each login eat gigabytes. scrypt takes 128 * N * r bytes per hash (RFC 7914 §2); 256 MiB is 8
+// times the default cost (32 MiB).
+const MAX_MEMORY_BYTES = 256 * 1024 * 1024;
 const MAX_P = 16;
 
 /** A stored password: a scrypt hash only (RFC 7914), as `site.json` keeps the admin's. */
@@ -61,7 +61,10 @@ export async function hashPassword(username: string, password: string): Promise<
   };
 }
 
-/** Whether `credential` is well formed and within the cost caps (N ≤ 2^20, r ≤ 32, p ≤ 16). */
+/**
+ * Whether `credential` is well formed and within the cost caps: N a power of two, memory
+ * 128 · N · r at most 256 MiB per hash, p ≤ 16.
+ */
 export function isCredential(credential: unknown): credential is AdminCredential {
   const c = (credential as AdminCredential | null)?.scrypt;
   return (
@@ -69,9 +72,9 @@ export function isCredential(credential: unknown): credential is AdminCredential
     typeof c === 'object' &&
     c !== null &&
     [c.N, c.r, c.p].every((v) => Number.isSafeInteger(v) && v > 0) &&
-    c.N <= MAX_N &&
+    c.N > 1 &&
     (c.N & (c.N - 1)) === 0 &&
-    c.r <= MAX_R &&
+    128 * c.N * c.r <= MAX_MEMORY_BYTES &&
     c.p <= MAX_P &&
     typeof c.salt === 'string' &&
     typeof c.hash === 'string' &&

@@ -8,7 +8,7 @@
  */
 import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
-import { lstat, mkdir, readFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashPassword, isCredential, passwordVerifier, type AdminCredential } from './password.js';
 import type { ServerIdentity } from '../../cert/types.js';
@@ -40,6 +40,7 @@ import { commitFiles, committedPath, recoverCommit, type CommitFile } from './at
 import { endorsementsFile } from './endorsements.js';
 import { type SignedEndorsement } from '../../protocol/index.js';
 import { readSiteEndorsements } from './endorsements.js';
+import { ownerProblem, privacyProblem } from './private.js';
 
 /** The file names of a site directory. */
 export const SITE_FILES = Object.freeze({
@@ -213,6 +214,13 @@ export async function createSite(
     throw new TypeError('"options.domainId" expected 32 upper-case hex digits');
   }
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  // mkdir's mode applies only to a directory it creates: an existing one is made private too,
+  // unless another user owns it (that user could still swap the files).
+  const owner = ownerProblem(dir, await stat(dir));
+  if (owner !== undefined) {
+    throw new ManagerError('ERR_MANAGER_SITE_INVALID', owner, { problems: [owner] });
+  }
+  await chmod(dir, 0o700);
   // Finish (or discard) an interrupted earlier run first, so the check sees the real state.
   await recoverCommit(dir);
   if (options.overwrite !== true) {
@@ -377,6 +385,14 @@ export async function loadSiteAndConfig(
     throw new TypeError('"dir" expected a non-empty string');
   const max = options.maxFileBytes ?? 1024 * 1024;
   const problems: string[] = [];
+  // A missing directory is reported below, file by file, like any missing site.
+  const dirStat = await stat(dir).catch(() => undefined);
+  const where = dirStat && privacyProblem(dir, dirStat, 'directory');
+  if (where !== undefined) {
+    throw new ManagerError('ERR_MANAGER_SITE_INVALID', `site in ${dir} is not private: ${where}`, {
+      problems: [where],
+    });
+  }
   const read = (name: string) => readSiteFile(dir, name, max, problems);
   const [siteBytes, jksBytes, crtBytes, keyBytes, sylinkBytes] = await Promise.all([
     read(SITE_FILES.site),
@@ -441,6 +457,11 @@ async function readSiteFile(
     const st = await lstat(path);
     if (!st.isFile()) {
       problems.push(`${name} is not a regular file`);
+      return undefined;
+    }
+    const unsafe = privacyProblem(path, st, 'file');
+    if (unsafe !== undefined) {
+      problems.push(unsafe);
       return undefined;
     }
     if (st.size > max) {
