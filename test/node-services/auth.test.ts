@@ -64,7 +64,7 @@ describe('Authenticator', () => {
     expect(at({ N: 1 })).toThrow(TypeError);
   });
 
-  it('reports busy beyond the concurrency bound', async () => {
+  it('queues 2 logins per network beyond the concurrency bound, then reports busy', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const slow: Account = {
@@ -76,10 +76,13 @@ describe('Authenticator', () => {
       },
     };
     const auth = new Authenticator([slow], 1);
-    const first = auth.check('admin', 'x');
-    expect(await auth.check('admin', 'x')).toBe('busy');
+    const first = auth.check('admin', 'x', '192.0.2.1');
+    const queued = [auth.check('admin', 'x', '192.0.2.2'), auth.check('admin', 'x', '192.0.2.3')];
+    expect(await auth.check('admin', 'x', '192.0.2.4')).toBe('busy');
+    // Another network still gets its turn.
+    const other = auth.check('admin', 'x', '198.51.100.1');
     release();
-    expect(await first).toMatchObject({ username: 'admin' });
+    for (const p of [first, ...queued, other]) expect(await p).toMatchObject({ username: 'admin' });
   });
 });
 

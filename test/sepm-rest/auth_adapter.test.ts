@@ -71,7 +71,7 @@ describe('sepmRestAuth', () => {
     expect(log).toEqual(['check admin', 'failure a']);
   });
 
-  it('a locked-out address is refused before any password check; busy is not a failure', async () => {
+  it('a locked-out address is refused before any password check; busy counts as a failure', async () => {
     const { auth, log, setWait } = parts();
     setWait(2500);
     expect(
@@ -94,7 +94,7 @@ describe('sepmRestAuth', () => {
         )
       ).ok,
     ).toBe(false);
-    expect(log).toEqual(['check admin']);
+    expect(log).toEqual(['check admin', 'failure a']);
   });
 
   it('with no accounts every login is invalid', async () => {

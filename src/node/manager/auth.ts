@@ -1,7 +1,7 @@
 /**
  * Authentication for the web services (8446), reporting (8445) and console (8443): accounts
  * checked in constant time against scrypt hashes (RFC 7914), random bearer/session tokens kept
- * only as SHA-256 hashes, and a per-address throttle on failed logins.
+ * only as SHA-256 hashes, and a throttle on failed logins per address and per source network.
  *
  * @module
  */
@@ -11,6 +11,8 @@ import {
   passwordVerifier,
   type AdminCredential,
 } from '../site/password.js';
+import { networkOf } from '../http/network.js';
+import { FairSlots } from './fair_slots.js';
 
 /** Roles: administrators may publish; readers may only read (a write answers 403). */
 export type Role = 'administrator' | 'reader';
@@ -59,26 +61,38 @@ function digest(s: string): Buffer {
  */
 export class Authenticator {
   readonly #accounts: readonly { account: Account; name: Buffer }[];
-  readonly #maxConcurrent: number;
-  #running = 0;
+  readonly #slots: FairSlots;
 
   /**
    * @param accounts - at least one account; user names must be distinct.
-   * @param maxConcurrent - scrypt runs allowed at once (each takes ~32 MiB and ~100 ms); more
-   *   logins at the same moment are told to retry ({@link Authenticator.check} returns `'busy'`).
+   * @param maxConcurrent - scrypt runs allowed at once (each takes ~32 MiB and ~100 ms). Logins
+   *   beyond that wait their network's turn (docs/node.md "Abuse limits": the slots go to the
+   *   source networks in turn, at most 2 waiting per network and 64 in all); more are told to
+   *   retry ({@link Authenticator.check} returns `'busy'`).
    */
   constructor(accounts: readonly Account[], maxConcurrent = 4) {
     if (accounts.length === 0) throw new TypeError('"accounts" expected at least one account');
     const names = new Set(accounts.map((a) => a.username));
     if (names.size !== accounts.length) throw new TypeError('"accounts" has duplicate user names');
     this.#accounts = accounts.map((account) => ({ account, name: digest(account.username) }));
-    this.#maxConcurrent = maxConcurrent;
+    this.#slots = new FairSlots({ slots: maxConcurrent, maxWaitingPerKey: 2, maxWaiting: 64 });
   }
 
-  /** The account whose credentials these are, `undefined` if wrong, `'busy'` if saturated. */
-  async check(username: string, password: string): Promise<Account | undefined | 'busy'> {
-    if (this.#running >= this.#maxConcurrent) return 'busy';
-    this.#running += 1;
+  /**
+   * The account whose credentials these are, `undefined` if wrong, `'busy'` if the hashing slots
+   * and the queue of `from`'s network are full.
+   *
+   * @param from - the source address; its network (IPv4 /24, IPv6 /64) gets its turn at the
+   *   hashing slots (omitted: every caller shares one turn).
+   */
+  async check(
+    username: string,
+    password: string,
+    from?: string,
+  ): Promise<Account | undefined | 'busy'> {
+    const slot = this.#slots.acquire(from === undefined ? '' : networkOf(from));
+    if (slot === undefined) return 'busy';
+    const release = await slot;
     try {
       const name = digest(username);
       let match: Account | undefined;
@@ -90,7 +104,7 @@ export class Authenticator {
       const ok = await verifier.verifyPassword(password);
       return match !== undefined && ok ? match : undefined;
     } finally {
-      this.#running -= 1;
+      release();
     }
   }
 }
@@ -185,13 +199,21 @@ function hashToken(token: string): string {
 export interface ThrottleOptions {
   /** Failed logins allowed per address before a lockout (default 5). */
   readonly maxFailures?: number;
+  /**
+   * Failed logins allowed per source network (IPv4 /24, IPv6 /64) before the whole network is
+   * locked out (default: 4 times the per-address limit, so 20): its addresses count together.
+   */
+  readonly maxNetworkFailures?: number;
   /** First lockout, ms (default 60 s); it doubles with each further failure, up to 15 min. */
   readonly lockoutMs?: number;
   /** Failures older than this are forgotten, ms (default 15 min). */
   readonly windowMs?: number;
-  /** Most addresses tracked (default 10,000). */
+  /** Most addresses and networks tracked (default 10,000). */
   readonly maxEntries?: number;
 }
+
+// A network holds many addresses (users behind one NAT): it may fail a few times more than one.
+const NETWORK_FAILURES_FACTOR = 4;
 
 interface ThrottleEntry {
   failures: number;
@@ -200,9 +222,11 @@ interface ThrottleEntry {
 }
 
 /**
- * Throttles failed logins per source address (OWASP Authentication Cheat Sheet, "Protect against
- * automated attacks"): after `maxFailures` failures the address is locked out for a time that
- * doubles with each further failure; a success clears it.
+ * Throttles failed logins per source address and per source network (OWASP Authentication Cheat
+ * Sheet, "Protect against automated attacks"): after `maxFailures` failures an address, after
+ * `maxNetworkFailures` a network (IPv4 /24, IPv6 /64), is locked out for a time that doubles with
+ * each further failure; a success clears the address. Nothing is counted per account, so nobody
+ * can lock the admin out from elsewhere.
  */
 export class LoginThrottle {
   readonly #entries = new Map<string, ThrottleEntry>();
@@ -211,46 +235,57 @@ export class LoginThrottle {
 
   constructor(now: () => number = Date.now, options: ThrottleOptions = {}) {
     this.#now = now;
+    const maxFailures = options.maxFailures ?? 5;
     this.#o = {
-      maxFailures: options.maxFailures ?? 5,
+      maxFailures,
+      maxNetworkFailures: options.maxNetworkFailures ?? NETWORK_FAILURES_FACTOR * maxFailures,
       lockoutMs: options.lockoutMs ?? 60_000,
       windowMs: options.windowMs ?? 15 * 60_000,
       maxEntries: options.maxEntries ?? 10_000,
     };
   }
 
-  /** Milliseconds `address` must still wait, 0 if it may try now. */
+  /** Milliseconds `address` (or its network) must still wait, 0 if it may try now. */
   retryAfterMs(address: string): number {
-    const e = this.#entries.get(address);
+    return Math.max(this.#wait(`a ${address}`), this.#wait(`n ${networkOf(address)}`));
+  }
+
+  /** Records a failure (a wrong password, or a "busy" answer) of the address and its network. */
+  failure(address: string): void {
+    this.#fail(`a ${address}`, this.#o.maxFailures);
+    this.#fail(`n ${networkOf(address)}`, this.#o.maxNetworkFailures);
+  }
+
+  /** Records a success: the address starts afresh (its network's count stays). */
+  success(address: string): void {
+    this.#entries.delete(`a ${address}`);
+  }
+
+  #wait(key: string): number {
+    const e = this.#entries.get(key);
     if (e === undefined) return 0;
     const now = this.#now();
     if (now - e.first > this.#o.windowMs && now >= e.blockedUntil) {
-      this.#entries.delete(address);
+      this.#entries.delete(key);
       return 0;
     }
     return Math.max(0, e.blockedUntil - now);
   }
 
-  /** Records a failure. */
-  failure(address: string): void {
+  #fail(key: string, max: number): void {
     const now = this.#now();
-    let e = this.#entries.get(address);
+    let e = this.#entries.get(key);
     if (e === undefined || (now - e.first > this.#o.windowMs && now >= e.blockedUntil)) {
       if (e === undefined && this.#entries.size >= this.#o.maxEntries) this.#evict(now);
       e = { failures: 0, first: now, blockedUntil: 0 };
-      this.#entries.set(address, e);
+      this.#entries.set(key, e);
     }
     e.failures += 1;
-    const over = e.failures - this.#o.maxFailures;
+    const over = e.failures - max;
     if (over >= 0) {
       const ms = Math.min(this.#o.lockoutMs * 2 ** Math.min(over, 20), 15 * 60_000);
       e.blockedUntil = now + ms;
     }
-  }
-
-  /** Records a success: the address starts afresh. */
-  success(address: string): void {
-    this.#entries.delete(address);
   }
 
   #evict(now: number): void {

@@ -55,9 +55,12 @@ export interface ManagerServicesOptions {
    * credential (`hashPassword`) and a role; `'reader'` accounts get 403 on writes.
    */
   readonly accounts?: readonly { readonly credential: ScryptCredential; readonly role: Role }[];
-  /** Failed-login throttling per source address. */
+  /** Failed-login throttling per source address and per source network (IPv4 /24, IPv6 /64). */
   readonly throttle?: ThrottleOptions;
-  /** scrypt verifications allowed at once (default 4); more logins get 503 + `Retry-After`. */
+  /**
+   * scrypt verifications allowed at once (default 4); more logins wait, the source networks
+   * taking turns (2 waiting per network, 64 in all), and beyond that get 503 + `Retry-After`.
+   */
   readonly maxConcurrentLogins?: number;
   /** Answer of `GET /sepm/api/v1/version` (default {@link DEFAULT_API_VERSION}). */
   readonly apiVersion?: ApiVersion;

@@ -1,6 +1,8 @@
 /**
- * The login step shared by the REST API (8446) and the console (8443): throttle per address,
- * then a constant-time credential check, then a token (docs/rest-api.md "Authentication").
+ * The login step shared by the REST API (8446) and the console (8443): throttle per address and
+ * per source network, then a constant-time credential check whose hashing slot the source
+ * network waits its turn for, then a token (docs/rest-api.md "Authentication", docs/node.md
+ * "Abuse limits").
  *
  * @module
  */
@@ -9,6 +11,7 @@ import type { TokenInfo } from './auth.js';
 import type { LoginDeps } from './context.js';
 import { remoteAddress } from '../http/request.js';
 import { sendError } from '../http/json_api.js';
+import { lockedOutDelay } from './login_delay.js';
 
 /**
  * Handles a login attempt (shared by REST and console): throttle, then constant-time check.
@@ -24,6 +27,8 @@ export async function login(
   const from = remoteAddress(req);
   const wait = ctx.throttle.retryAfterMs(from);
   if (wait > 0) {
+    await lockedOutDelay(wait);
+    if (res.destroyed) return undefined;
     sendError(req, res, 429, 'too_many_requests', 'too many failed logins; retry later', {
       'Retry-After': String(Math.ceil(wait / 1000)),
     });
@@ -49,8 +54,10 @@ export async function login(
   // SEPM's default domain is "" (also shown as "Default"); this manager serves one domain.
   const domain = typeof b.domain === 'string' ? b.domain : '';
   const domainOk = domain === '' || domain.toLowerCase() === 'default';
-  const account = await ctx.auth.check(b.username, b.password);
+  const account = await ctx.auth.check(b.username, b.password, from);
   if (account === 'busy') {
+    // A "busy" counts as a failure: else a flood that keeps the slots full is never throttled.
+    ctx.throttle.failure(from);
     sendError(req, res, 503, 'busy', 'too many logins in progress; retry', { 'Retry-After': '1' });
     return undefined;
   }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { lockedOutDelay } from '../manager/login_delay.js';
 import type { SepmAuthOutcome, SepmRestAuth, SepmSession } from './model.js';
 
 type Role = SepmSession['role'];
@@ -30,6 +31,7 @@ export interface LoginParts {
         check(
           username: string,
           password: string,
+          from?: string,
         ): Promise<{ readonly username: string; readonly role: Role } | undefined | 'busy'>;
       }
     | undefined;
@@ -54,10 +56,21 @@ export function sepmRestAuth(parts: LoginParts): SepmRestAuth {
   return {
     async authenticate(credentials, context): Promise<SepmAuthOutcome> {
       const wait = parts.throttle.retryAfterMs(context.from);
-      if (wait > 0) return { ok: false, reason: 'throttled', retryAfterSeconds: wait / 1000 };
+      if (wait > 0) {
+        await lockedOutDelay(wait);
+        return { ok: false, reason: 'throttled', retryAfterSeconds: wait / 1000 };
+      }
       if (parts.accounts === undefined) return { ok: false, reason: 'invalid' };
-      const account = await parts.accounts.check(credentials.username, credentials.password);
-      if (account === 'busy') return { ok: false, reason: 'busy', retryAfterSeconds: 1 };
+      const account = await parts.accounts.check(
+        credentials.username,
+        credentials.password,
+        context.from,
+      );
+      if (account === 'busy') {
+        // A "busy" counts as a failure: else a flood that keeps the slots full is never throttled.
+        parts.throttle.failure(context.from);
+        return { ok: false, reason: 'busy', retryAfterSeconds: 1 };
+      }
       if (account === undefined || !context.domainMatches) {
         parts.throttle.failure(context.from);
         return { ok: false, reason: 'invalid' };
