@@ -130,3 +130,28 @@ describe('SECURITY.md limits match the code', () => {
     }
   });
 });
+
+describe('SECURITY.md threats are each tied to a test', () => {
+  const section = doc.slice(
+    doc.indexOf('### Threats and their defences'),
+    doc.indexOf('## What SEPM compatibility forces'),
+  );
+  const rows = section
+    .split('\n')
+    .filter((l) => l.startsWith('| ') && !l.startsWith('| Threat') && !l.startsWith('| ---'));
+
+  it('lists the threats', () => {
+    expect(rows.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('every named test exists in the named file', () => {
+    const missing: string[] = [];
+    for (const row of rows) {
+      const m = /`(test\/[^`]+\.test\.ts)` "([^"]+)"/.exec(row);
+      expect(m, row).not.toBeNull();
+      const text = readFileSync(join(repo, m![1]!), 'utf8');
+      if (!text.includes(`'${m![2]!}'`)) missing.push(`${m![1]!}: ${m![2]!}`);
+    }
+    expect(missing).toEqual([]);
+  });
+});
