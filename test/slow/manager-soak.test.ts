@@ -1,6 +1,6 @@
 // 60 s soak of a manager on loopback under a mix of well-behaved and hostile clients: index and
 // policy downloads over HTTP and HTTPS, registrations (the client table is capped and fills up
-// during the warm-up, after which they get 503), clients hanging up in mid-download, garbage
+// during the warm-up, after which each evicts the least recently seen), clients hanging up in mid-download, garbage
 // instead of a TLS handshake, heads that never finish, oversized heads and bodies. The heap after
 // a full GC at the end may be at most 10% above the heap after a full GC at the end of the
 // warm-up, and well-behaved requests keep being answered (p99 latency bounded).

@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PATH_INDEX, PATH_POLICY_PREFIX, PATH_REGISTER } from '../../protocol/index.js';
-import type { RegisteredClient } from './policy_store.js';
+import type { ClientRegistry } from './clients.js';
 import type { ManagerState, SavedClient } from './state/store.js';
 
 /** Counters of one client. */
@@ -43,7 +43,7 @@ interface Counters {
 
 /** Counts what the client ports served. */
 export class ActivityRecorder {
-  readonly #clients: ReadonlyMap<string, RegisteredClient>;
+  readonly #clients: ClientRegistry;
   readonly #now: () => number;
   readonly #counters = new Map<string, Counters>();
   #registrations = 0;
@@ -54,11 +54,13 @@ export class ActivityRecorder {
 
   /**
    * @param clients - the manager's registered clients; only their ids are counted per client,
-   *   so a forged `X-Sepm-Client-Id` cannot grow this table.
+   *   so a forged `X-Sepm-Client-Id` cannot grow this table, and the counters of a registration
+   *   the registry drops go with it.
    */
-  constructor(clients: ReadonlyMap<string, RegisteredClient>, now: () => number = Date.now) {
+  constructor(clients: ClientRegistry, now: () => number = Date.now) {
     this.#clients = clients;
     this.#now = now;
+    clients.onEvict((id) => this.#counters.delete(id));
   }
 
   /** Records one answered request of the distribution protocol. */
@@ -80,7 +82,9 @@ export class ActivityRecorder {
     if (kind === 'register') this.#registrations += 1;
     if (kind === 'heartbeat') this.#heartbeats += 1;
     if (kind === 'download') this.#downloads += 1;
-    if (clientId === undefined || !this.#clients.has(clientId)) return;
+    if (clientId === undefined || !this.#clients.map.has(clientId)) return;
+    // A client that keeps asking stays registered (idle expiry, eviction order).
+    this.#clients.touch(clientId);
     let c = this.#counters.get(clientId);
     if (c === undefined) {
       c = { heartbeats: 0, downloads: 0, lastSeen: 0, lastAddress: undefined };
@@ -106,20 +110,22 @@ export class ActivityRecorder {
   /** The counters as {@link ManagerState} keeps them (with the registrations). */
   snapshot(): Pick<ManagerState, 'clients' | 'totals'> {
     this.#dirty = false;
-    const clients: SavedClient[] = this.clients().map((c) => {
-      const reg = this.#clients.get(c.clientId);
-      return {
-        clientId: c.clientId,
-        hostname: c.hostname,
-        registeredAt: c.registeredAt.getTime(),
-        heartbeats: c.heartbeats,
-        downloads: c.downloads,
-        lastSeen: this.#counters.get(c.clientId)?.lastSeen ?? 0,
-        lastAddress: c.lastAddress,
-        ...(reg?.preferredGroup !== undefined ? { preferredGroup: reg.preferredGroup } : {}),
-        ...(reg?.address !== undefined ? { address: reg.address } : {}),
-      };
-    });
+    const clients: SavedClient[] = [];
+    for (const { client, network } of this.#clients.entries()) {
+      const c = this.#counters.get(client.clientId);
+      clients.push({
+        clientId: client.clientId,
+        hostname: client.hostname,
+        registeredAt: client.registeredAt.getTime(),
+        heartbeats: c?.heartbeats ?? 0,
+        downloads: c?.downloads ?? 0,
+        lastSeen: c?.lastSeen ?? 0,
+        lastAddress: c?.lastAddress,
+        network,
+        ...(client.preferredGroup !== undefined ? { preferredGroup: client.preferredGroup } : {}),
+        ...(client.address !== undefined ? { address: client.address } : {}),
+      });
+    }
     const totals = {
       registrations: this.#registrations,
       heartbeats: this.#heartbeats,
@@ -135,6 +141,8 @@ export class ActivityRecorder {
     this.#downloads = state.totals.downloads;
     for (const c of state.clients) {
       if (c.heartbeats === 0 && c.downloads === 0 && c.lastSeen === 0) continue;
+      // Registrations the registry did not take back (idle, over a quota) keep no counters.
+      if (!this.#clients.map.has(c.clientId)) continue;
       this.#counters.set(c.clientId, {
         heartbeats: c.heartbeats,
         downloads: c.downloads,
@@ -154,23 +162,24 @@ export class ActivityRecorder {
     };
   }
 
-  /** Every registered client with its counters, most recently seen first. */
-  clients(): ClientActivity[] {
-    const out: ClientActivity[] = [];
-    for (const [id, reg] of this.#clients) {
-      const c = this.#counters.get(id);
-      const lastSeen = Math.max(c?.lastSeen ?? 0, reg.registeredAt.getTime());
-      out.push({
-        clientId: id,
+  /**
+   * Up to `limit` registered clients from `offset` with their counters, most recently seen
+   * first: one page of a list that may hold 100,000 (docs/node.md "Abuse limits").
+   */
+  clients(offset = 0, limit = Number.MAX_SAFE_INTEGER): ClientActivity[] {
+    return this.#clients.page(offset, limit).map((reg) => {
+      const c = this.#counters.get(reg.clientId);
+      const lastSeen = this.#clients.lastSeen(reg.clientId) ?? reg.registeredAt.getTime();
+      return {
+        clientId: reg.clientId,
         hostname: reg.hostname,
         registeredAt: reg.registeredAt,
         heartbeats: c?.heartbeats ?? 0,
         downloads: c?.downloads ?? 0,
         lastSeen: new Date(lastSeen),
         lastAddress: c?.lastAddress,
-      });
-    }
-    return out.sort((a, b) => b.lastSeen.getTime() - a.lastSeen.getTime());
+      };
+    });
   }
 
   /**

@@ -125,8 +125,13 @@ function pieces(options: ManagerOptions) {
   const limits: Required<ManagerLimits> = { ...DEFAULT_LIMITS, ...options.limits };
   const now = options.services?.now ?? Date.now;
   const store = new PolicyStore(site, options.indexSignature ?? 'raw', now);
-  const clients = new ClientRegistry(limits.maxClients, now);
-  const activity = new ActivityRecorder(clients.map, now);
+  const clients = new ClientRegistry({
+    max: limits.maxClients,
+    maxPerNetwork: limits.maxClientsPerNetwork,
+    idleMs: limits.clientIdleMs,
+    now,
+  });
+  const activity = new ActivityRecorder(clients, now);
   const onError = (e: unknown) => options.onError?.(e, 'manager');
   const backend = options.store ?? (site.dir !== undefined ? siteStore(site.dir) : memoryStore());
   const persistence = new StatePersistence(

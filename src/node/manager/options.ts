@@ -92,8 +92,23 @@ export interface ManagerLimits {
   readonly handshakeTimeoutMs?: number;
   /** Largest request body, bytes (default 64 KiB); larger gives 413. */
   readonly maxBodyBytes?: number;
-  /** Most registered clients kept (default 100,000); more gives 503. */
+  /**
+   * Most registered clients kept (default 100,000). Beyond it a registration is not refused:
+   * the least recently seen registration of the network holding the most goes.
+   */
   readonly maxClients?: number;
+  /**
+   * Most registered clients kept per source network, IPv4 /24 or IPv6 /64 (default 4,096).
+   * Beyond it the network's least recently seen registration goes, so a flood from one network
+   * churns only its own entries. Raise it when more clients reach the manager through one NAT.
+   */
+  readonly maxClientsPerNetwork?: number;
+  /**
+   * A registration not seen (no request carrying its `X-Sepm-Client-Id`) for this long, ms, is
+   * dropped (default 30 days, SEPM's default for deleting clients that have not
+   * connected).
+   */
+  readonly clientIdleMs?: number;
   /** Deadline of a graceful `close()`, ms, after which open connections are cut (default 10 s). */
   readonly closeTimeoutMs?: number;
 }
@@ -142,6 +157,8 @@ export const DEFAULT_LIMITS: Required<ManagerLimits> = Object.freeze({
   handshakeTimeoutMs: 10_000,
   maxBodyBytes: 64 * 1024,
   maxClients: 100_000,
+  maxClientsPerNetwork: 4_096,
+  clientIdleMs: 30 * 24 * 60 * 60 * 1000,
   closeTimeoutMs: 10_000,
 });
 

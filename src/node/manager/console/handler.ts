@@ -17,6 +17,13 @@ import { sendBody, sendJson } from '../../http/response.js';
 import { CONSOLE_CSS, CONSOLE_HTML, CONSOLE_JS } from './assets.js';
 import { SESSION_COOKIE, clearedSessionCookie, sameOrigin, sessionCookie } from './session.js';
 import { DEFAULT_SEPM_POLICY_TYPE } from '../../sepm-rest/policy_types.js';
+import {
+  DEFAULT_PAGE_SIZE,
+  pageInfo,
+  pageOffset,
+  pageRequest,
+  type PageRequest,
+} from '../list_page.js';
 
 /**
  * The console's Content-Security-Policy: its own script, style and fetches only; no inline code,
@@ -31,7 +38,22 @@ const PAGE_HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
 };
 
+// One page of the registered clients, most recently seen first.
+function clientsPage(ctx: ConsoleDeps, p: PageRequest) {
+  return {
+    page: pageInfo(p, ctx.activity.totals().clients),
+    clients: ctx.activity.clients(pageOffset(p), p.pageSize).map((c) => ({
+      clientId: c.clientId,
+      hostname: c.hostname ?? null,
+      heartbeats: c.heartbeats,
+      downloads: c.downloads,
+      lastSeen: c.lastSeen.toISOString(),
+    })),
+  };
+}
+
 function overview(ctx: ConsoleDeps) {
+  const first = clientsPage(ctx, { pageIndex: 1, pageSize: DEFAULT_PAGE_SIZE });
   const cert = ctx.site.identity.certificate;
   return {
     certificate: {
@@ -55,13 +77,9 @@ function overview(ctx: ConsoleDeps) {
       size: p.size,
       sha256: p.sha256,
     })),
-    clients: ctx.activity.clients().map((c) => ({
-      clientId: c.clientId,
-      hostname: c.hostname ?? null,
-      heartbeats: c.heartbeats,
-      downloads: c.downloads,
-      lastSeen: c.lastSeen.toISOString(),
-    })),
+    // The first page only; `/console/api/clients` gives the others.
+    clients: first.clients,
+    clientsPage: first.page,
     peers: ctx.replicator.status().map((p) => ({
       address: p.address,
       managerPort: p.managerPort,
@@ -129,6 +147,14 @@ export function consoleHandler(ctx: ConsoleDeps) {
     if (path === '/console/api/overview') {
       if (!isRead) return methodNotAllowed(req, res, ['GET', 'HEAD']);
       return sendJson(req, res, 200, overview(ctx));
+    }
+    if (path === '/console/api/clients') {
+      if (!isRead) return methodNotAllowed(req, res, ['GET', 'HEAD']);
+      const p = pageRequest(url.query);
+      if (p === undefined) {
+        return sendError(req, res, 400, 'bad_request', 'pageIndex >= 1 and 1 <= pageSize <= 1000');
+      }
+      return sendJson(req, res, 200, clientsPage(ctx, p));
     }
     if (path === '/console/sylink.xml') {
       if (!isRead) return methodNotAllowed(req, res, ['GET', 'HEAD']);

@@ -94,13 +94,11 @@ export function distributionHandler(options: DistributionOptions) {
       return sendError(req, res, 400, 'bad preferredGroup');
     }
     if (d.domainId !== domainId) return sendError(req, res, 403, 'unknown domain');
-    const client = clients.register(d.hostname as string | undefined, {
+    // Never a permanent refusal: an older registration of the busiest network makes room.
+    const client = clients.register(d.hostname as string | undefined, req.socket.remoteAddress, {
       ...(d.preferredGroup !== undefined ? { preferredGroup: d.preferredGroup as string } : {}),
       ...(req.socket.remoteAddress !== undefined ? { address: req.socket.remoteAddress } : {}),
     });
-    if (client === 'full') {
-      return sendError(req, res, 503, 'client table is full', { 'Retry-After': '60' });
-    }
     const clientId = client.clientId;
     return send(req, res, 200, 'application/json', JSON.stringify({ clientId, domainId }));
   };

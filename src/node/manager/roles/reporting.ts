@@ -1,7 +1,8 @@
 /**
  * The reporting port (8445): client registrations, heartbeats and policy downloads, as JSON
- * (`GET /reporting/api/v1/activity`) and as a small HTML page (`GET /reporting/`). Both need a
- * live token: a REST bearer token from 8446, or the console's session cookie.
+ * (`GET /reporting/api/v1/activity`) and as a small HTML page (`GET /reporting/`), one page of
+ * clients at a time (`pageIndex`, `pageSize`; `list_page.ts`). Both need a live token: a REST
+ * bearer token from 8446, or the console's session cookie.
  *
  * @module
  */
@@ -12,6 +13,7 @@ import { methodNotAllowed, sendError } from '../../http/json_api.js';
 import { sendBody, sendJson } from '../../http/response.js';
 import { SESSION_COOKIE } from '../console/session.js';
 import type { ClientActivity } from '../activity.js';
+import { pageInfo, pageOffset, pageRequest, type PageRequest } from '../list_page.js';
 
 /** Path of the JSON report. */
 export const REPORTING_JSON_PATH = '/reporting/api/v1/activity';
@@ -26,12 +28,14 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function activityJson(ctx: ReportingDeps) {
+function activityJson(ctx: ReportingDeps, p: PageRequest) {
+  const totals = ctx.activity.totals();
   return {
     generatedAt: new Date(ctx.now()).toISOString(),
     domainId: ctx.site.domainId,
-    totals: ctx.activity.totals(),
-    clients: ctx.activity.clients().map((c) => ({
+    totals,
+    page: pageInfo(p, totals.clients),
+    clients: ctx.activity.clients(pageOffset(p), p.pageSize).map((c) => ({
       clientId: c.clientId,
       hostname: c.hostname ?? null,
       registeredAt: c.registeredAt.toISOString(),
@@ -56,9 +60,21 @@ function row(c: ClientActivity): string {
   return `<tr>${cells.map((x) => `<td>${escapeHtml(x)}</td>`).join('')}</tr>`;
 }
 
-function activityHtml(ctx: ReportingDeps): string {
+// Links to the neighbouring pages (numbers only: nothing from the request is echoed).
+function pager(p: PageRequest, total: number): string {
+  const info = pageInfo(p, total);
+  const link = (i: number, text: string) =>
+    `<a href="${REPORTING_HTML_PATH}?pageIndex=${i}&amp;pageSize=${p.pageSize}">${text}</a>`;
+  const parts = [`Page ${info.pageIndex} of ${info.totalPages}`];
+  if (info.pageIndex > 1)
+    parts.unshift(link(Math.min(info.pageIndex - 1, info.totalPages), 'newer'));
+  if (!info.lastPage) parts.push(link(info.pageIndex + 1, 'older'));
+  return `<p>${parts.join(' · ')}</p>`;
+}
+
+function activityHtml(ctx: ReportingDeps, p: PageRequest): string {
   const t = ctx.activity.totals();
-  const clients = ctx.activity.clients();
+  const clients = ctx.activity.clients(pageOffset(p), p.pageSize);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>SEPM reporting</title></head>
 <body>
@@ -69,6 +85,7 @@ function activityHtml(ctx: ReportingDeps): string {
 <tr><td>${t.registrations}</td><td>${t.heartbeats}</td><td>${t.downloads}</td><td>${t.clients}</td></tr>
 </table>
 <h2>Clients</h2>
+${pager(p, t.clients)}
 <table>
 <tr><th>Client id</th><th>Host name</th><th>Registered</th><th>Heartbeats</th><th>Downloads</th><th>Last seen</th><th>Last address</th></tr>
 ${clients.map(row).join('\n')}
@@ -97,16 +114,17 @@ export function reportingHandler(ctx: ReportingDeps) {
         'WWW-Authenticate': 'Bearer realm="sepm"',
       });
     }
-    if (path === REPORTING_JSON_PATH) {
-      if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(req, res, ['GET', 'HEAD']);
-      return sendJson(req, res, 200, activityJson(ctx));
+    if (path !== REPORTING_JSON_PATH && path !== REPORTING_HTML_PATH) {
+      return sendError(req, res, 404, 'not_found', 'no such resource');
     }
-    if (path === REPORTING_HTML_PATH) {
-      if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(req, res, ['GET', 'HEAD']);
-      return sendBody(req, res, 200, 'text/html; charset=utf-8', activityHtml(ctx), {
-        'Content-Security-Policy': HTML_CSP,
-      });
+    if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(req, res, ['GET', 'HEAD']);
+    const p = pageRequest(url.query);
+    if (p === undefined) {
+      return sendError(req, res, 400, 'bad_request', 'pageIndex >= 1 and 1 <= pageSize <= 1000');
     }
-    return sendError(req, res, 404, 'not_found', 'no such resource');
+    if (path === REPORTING_JSON_PATH) return sendJson(req, res, 200, activityJson(ctx, p));
+    return sendBody(req, res, 200, 'text/html; charset=utf-8', activityHtml(ctx, p), {
+      'Content-Security-Policy': HTML_CSP,
+    });
   };
 }

@@ -39,6 +39,11 @@ export interface SavedClient {
   readonly preferredGroup?: string;
   /** The address it registered from. */
   readonly address?: string;
+  /**
+   * The source network it registered from (IPv4 /24, IPv6 /64), which its quota counts against
+   * (docs/node.md "Abuse limits"); absent in states saved before networks were kept.
+   */
+  readonly network?: string | undefined;
 }
 
 /** A whole snapshot of a manager's state. */

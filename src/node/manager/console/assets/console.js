@@ -26,6 +26,28 @@
       tbody.appendChild(tr);
     }
   };
+  // Registered clients come one page at a time (there may be 100,000).
+  let clientsPage = 1;
+  const showClients = (clients, page) => {
+    clientsPage = page.pageIndex;
+    fill(
+      'clients',
+      clients.map((c) => [c.clientId, c.hostname, c.heartbeats, c.downloads, c.lastSeen]),
+    );
+    $('clients-page').textContent =
+      'page ' + page.pageIndex + ' of ' + page.totalPages + ' (' + page.totalElements + ' clients)';
+    $('clients-newer').hidden = page.pageIndex <= 1;
+    $('clients-older').hidden = page.lastPage;
+  };
+  async function loadClients(pageIndex) {
+    const res = await fetch('/console/api/clients?pageIndex=' + pageIndex, {
+      credentials: 'same-origin',
+    });
+    if (res.status === 401) return show('login');
+    if (!res.ok) throw new Error('clients failed: ' + res.status);
+    const o = await res.json();
+    showClients(o.clients, o.page);
+  }
   async function load() {
     const res = await fetch('/console/api/overview', { credentials: 'same-origin' });
     if (res.status === 401) return show('login');
@@ -42,10 +64,7 @@
       'policies',
       o.policies.map((p) => [p.name, p.policytype, p.serial, p.size, p.sha256]),
     );
-    fill(
-      'clients',
-      o.clients.map((c) => [c.clientId, c.hostname, c.heartbeats, c.downloads, c.lastSeen]),
-    );
+    showClients(o.clients, o.clientsPage);
     fill(
       'peers',
       o.peers.map((p) => [
@@ -70,6 +89,8 @@
       const err = await res.json().catch(() => ({}));
       $('login-error').textContent = err.errorMessage || 'log on failed (' + res.status + ')';
     });
+    $('clients-newer').addEventListener('click', () => loadClients(clientsPage - 1));
+    $('clients-older').addEventListener('click', () => loadClients(clientsPage + 1));
     $('logout').addEventListener('click', async () => {
       await post('/console/api/logout');
       show('login');
