@@ -87,6 +87,10 @@ describe('a registration flood from one network', () => {
       consoleClients: await timed(
         call(mp, 'GET', '/console/api/clients?pageIndex=41', { headers: cookie }),
       ),
+      restComputers: await timed(call(ws, 'GET', '/sepm/api/v1/computers', { headers: bearer })),
+      restComputersLast: await timed(
+        call(ws, 'GET', '/sepm/api/v1/computers?pageIndex=5&pageSize=1000', { headers: bearer }),
+      ),
     };
     for (const [name, r] of Object.entries(lists)) {
       expect(r.status, name).toBe(200);
@@ -107,6 +111,10 @@ describe('a registration flood from one network', () => {
     expect(lists.reportingJsonLast.json().clients).toHaveLength(97);
     expect(lists.consoleOverview.json().clientsPage.totalElements).toBe(PER_NETWORK + 1);
     expect(lists.consoleClients.json().clients).toHaveLength(97);
+    // SEPM's computer list pages too (20 by default, as the spec's pageSize).
+    expect(lists.restComputers.json().content).toHaveLength(20);
+    expect(lists.restComputers.json().totalElements).toBe(PER_NETWORK + 1);
+    expect(lists.restComputersLast.json().content).toHaveLength(97);
     console.log(
       `registration flood: ${FLOOD} over 8014 in ${(flood.ms / 1000).toFixed(1)} s ` +
         `(${rate}/s, 200 sources of 127.0.1.0/24); table ${manager.clients.size}; lists ` +
