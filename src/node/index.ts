@@ -67,7 +67,10 @@ export {
   type HeartbeatResult,
   type Registration,
   type TrustChange,
+  type ClientStateStore,
 } from './client/client.js';
+export { fileClientState } from './client/file_state.js';
+export type { ClientMarks, SiteMarks, PolicyMark } from '../protocol/index.js';
 export {
   createEndorsement,
   verifyEndorsement,

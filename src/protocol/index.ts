@@ -48,3 +48,14 @@ export {
   type EndorsementStatement,
   type VerifiedEndorsement,
 } from './endorsement.js';
+export {
+  CLIENT_STATE_FORMAT,
+  checkIndexMarks,
+  advanceMarks,
+  emptyClientMarks,
+  checkClientMarks,
+  type PolicyMark,
+  type SiteMarks,
+  type ClientMarks,
+  type MarkCheckOptions,
+} from './high_water.js';

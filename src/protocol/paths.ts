@@ -25,12 +25,15 @@ export const PROTOCOL_VERSION = 1;
 /** Longest policy name, in UTF-16 code units. */
 export const MAX_POLICY_NAME = 128;
 
-// Control characters are exactly what this pattern exists to refuse.
+// Control characters are exactly what this pattern exists to refuse. In `u` mode a surrogate
+// pair is one code point outside D800-DFFF, so only a lone surrogate matches that range.
 // eslint-disable-next-line no-control-regex
-const NAME_RE = /^[^\u0000-\u001f\u007f/\\]+$/u;
+const NAME_RE = /^[^\u0000-\u001f\u007f/\\\ud800-\udfff]+$/u;
 
 /**
- * Whether `name` is a valid policy name: 1..128 characters, no control characters, no slash or
+ * Whether `name` is a valid policy name: 1..128 characters, well-formed Unicode (no lone
+ * surrogate: such a name has no UTF-8 form, so `encodeURIComponent` throws on it and two of them
+ * would share one UTF-8 encoding, hence one REST id), no control characters, no slash or
  * backslash (names become URL path segments and, on clients, file names).
  */
 export function isPolicyName(name: unknown): name is string {

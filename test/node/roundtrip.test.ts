@@ -125,7 +125,7 @@ describe('manager -> client round trip', () => {
         () => undefined,
         (e: unknown) => e as { code: string; message: string },
       );
-      expect(err?.code).toBe('ERR_MANAGER_PROTOCOL');
+      expect(err?.code).toBe('ERR_MANAGER_ROLLBACK');
       expect(err?.message).toMatch(/rollback/);
       const other = createClient({ sylink: { ...m.sylink(), domainId: '0'.repeat(32) } });
       const rej = await other.register().then(

@@ -27,6 +27,7 @@ export type {
   HeartbeatResult,
   Registration,
   TrustChange,
+  ClientStateStore,
 } from './types.js';
 
 const publicServer = ({ address, port, protocol }: ClientServer): ClientServer => ({
@@ -41,6 +42,22 @@ function checkOptions(options: ClientOptions): void {
   const { sylink } = options;
   if (typeof sylink !== 'object' || sylink === null || !Array.isArray(sylink.serverLists)) {
     throw new TypeError('"options.sylink" expected a Sylink');
+  }
+  const { state, maxIndexAgeMs } = options;
+  if (
+    state !== undefined &&
+    (typeof state !== 'object' ||
+      state === null ||
+      typeof state.load !== 'function' ||
+      typeof state.save !== 'function')
+  ) {
+    throw new TypeError('"options.state" expected { load(), save(state) }');
+  }
+  if (
+    maxIndexAgeMs !== undefined &&
+    (typeof maxIndexAgeMs !== 'number' || !Number.isSafeInteger(maxIndexAgeMs) || maxIndexAgeMs < 1)
+  ) {
+    throw new RangeError('"options.maxIndexAgeMs" expected a positive integer');
   }
   if (sylink.certificates.length === 0) {
     throw new ManagerError(
@@ -96,6 +113,10 @@ async function register(
  * - HTTPS trusts exactly the certificates of the sylink (pinned by DER), never the system CAs.
  * - Every index and policy is verified against the sylink certificates regardless of the
  *   channel; `VerifySignatures="0"` does not turn verification off in this library.
+ * - No rollback (docs/protocol.md §5.5): an index or policy older than the highest this client
+ *   accepted for its site, from any server and over either transport, is refused with
+ *   `ERR_MANAGER_ROLLBACK` and nothing is installed; `state` keeps these marks across restarts
+ *   (`fileClientState(path)`), and `maxIndexAgeMs` refuses stale indexes.
  * - Certificate changes (docs/protocol.md §5.4): when a manager presents, or signs with, a
  *   certificate the client does not trust, the client fetches that manager's endorsements once
  *   and trusts the new certificate only if a certificate it already trusts endorsed exactly it
@@ -126,7 +147,7 @@ export function createClient(options: ClientOptions): Client {
     requestTimeoutMs,
     trust,
   });
-  const state = new ClientState();
+  const state = new ClientState(sylink.domainId, options.state);
   const headers = (extra?: Record<string, string>): Record<string, string> => ({
     ...extra,
     ...(state.clientId !== undefined ? { 'X-Sepm-Client-Id': state.clientId } : {}),
@@ -154,6 +175,8 @@ export function createClient(options: ClientOptions): Client {
         trust,
         state,
         headers,
+        maxIndexAgeMs: options.maxIndexAgeMs,
+        now: options.now ?? Date.now,
       }),
     get clientId() {
       return state.clientId;

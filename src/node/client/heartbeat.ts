@@ -1,6 +1,7 @@
 /**
  * One heartbeat (docs/protocol.md §5): fetch the signed index from the first available manager,
- * verify it before reading it, refuse another domain or a rollback, then download each new or
+ * verify it before reading it, refuse another domain or anything older than the site's
+ * high-water marks (from any server, across restarts), then download each new or
  * changed sealed policy from the same manager, check it against the index, verify and open it.
  *
  * @module
@@ -35,6 +36,10 @@ export interface HeartbeatDeps {
   readonly state: ClientState;
   /** Request headers (the client id once registered). */
   readonly headers: () => Record<string, string>;
+  /** Refuse an index issued longer ago than this, ms (none when undefined). */
+  readonly maxIndexAgeMs: number | undefined;
+  /** The clock, ms since the epoch. */
+  readonly now: () => number;
 }
 
 /**
@@ -114,7 +119,12 @@ async function verifiedIndex(
       `${serverKey(server)} served the index of another domain`,
     );
   }
-  d.state.checkSerial(serverKey(server), index.serial);
+  // The site's marks, whichever server or transport served the last index (§5.5).
+  await d.state.check(index, {
+    from: serverKey(server),
+    now: d.now(),
+    ...(d.maxIndexAgeMs !== undefined ? { maxAgeMs: d.maxIndexAgeMs } : {}),
+  });
   return { index, signer: verified.signer };
 }
 
@@ -179,7 +189,7 @@ export async function heartbeat(d: HeartbeatDeps): Promise<HeartbeatResult> {
     policies.push(p);
     updated.push(p);
   }
-  const removed = d.state.settle(serverKey(server), index.serial, policies);
+  const removed = await d.state.settle(index, policies);
   const { address, port, protocol } = server;
   return {
     server: { address, port, protocol },

@@ -5,6 +5,7 @@
  */
 import type { X509Certificate } from '../../cert/x509.js';
 import type { Sylink } from '../../sylink/model.js';
+import type { ClientMarks } from '../../protocol/index.js';
 
 /** Options of `createClient`. */
 export interface ClientOptions {
@@ -27,6 +28,21 @@ export interface ClientOptions {
   readonly hostname?: string;
   /** Random integer in [0, n) used to shuffle a priority block (default `crypto.randomInt`). */
   readonly random?: (n: number) => number;
+  /**
+   * Where the client keeps its high-water marks (highest index serial and per-policy serials of
+   * its site, docs/protocol.md §5.5) across restarts: `{ load(), save(state) }`, sync or async;
+   * `fileClientState(path)` keeps them in a file. Default: in memory only (a restarted client
+   * then accepts any validly signed index once).
+   */
+  readonly state?: ClientStateStore;
+  /**
+   * Refuse an index whose `issuedAt` is more than this many ms old (`ERR_MANAGER_ROLLBACK`).
+   * Managers re-sign only on a change or a restart, so set it above the longest quiet period
+   * (default: no limit).
+   */
+  readonly maxIndexAgeMs?: number;
+  /** The clock for `maxIndexAgeMs`, ms since the epoch (default `Date.now`). */
+  readonly now?: () => number;
   /**
    * Called when the client comes to trust a new manager certificate through an endorsement by a
    * certificate it already trusted (a certificate change, docs/protocol.md §5.4).
@@ -107,4 +123,15 @@ export interface Client {
   trustedCertificates(): X509Certificate[];
   /** Drops kept-alive connections. */
   close(): void;
+}
+
+/**
+ * Where a client keeps its high-water marks between runs (`createClient({ state })`). Either
+ * method may be synchronous or return a promise. `load` gives what the last `save` was given, or
+ * `undefined` when nothing was saved yet; `save` must replace the whole state in one step
+ * (`fileClientState` writes the file atomically).
+ */
+export interface ClientStateStore {
+  load(): ClientMarks | undefined | Promise<ClientMarks | undefined>;
+  save(state: ClientMarks): void | Promise<void>;
 }

@@ -89,6 +89,10 @@ export interface Manager {
    * REST API lists it with a SEPM policy type (`options.type`, default `av`; docs/rest-api.md
    * "Policy types"), a description and `enabled`.
    *
+   * Refuses, with `ERR_MANAGER_POLICY_REFUSED` and no change, what clients would refuse: a name
+   * outside the rules (docs/protocol.md §2.3, e.g. a lone surrogate), a 1001st policy, an index
+   * over 1 MiB.
+   *
    * @throws TypeError when `name` is not a SEPM policy name (1..128 characters, no control
    *   characters, none of `/ \ * ? < > | : "`) or `options.type` is not a SEPM policy type.
    */
@@ -245,7 +249,10 @@ export function createManager(options: ManagerOptions): Manager {
     },
     handler: (role) => life.listenerFor(role),
     async publishPolicy(name, data, opts = {}) {
-      if (!isPolicyName(name) || !isSepmPolicyName(name)) {
+      if (typeof name !== 'string') throw new TypeError('"name" expected a string');
+      // A name outside the protocol's rules is refused by the store (ERR_MANAGER_POLICY_REFUSED,
+      // as clients would refuse it); SEPM's stricter characters are an argument error.
+      if (isPolicyName(name) && !isSepmPolicyName(name)) {
         throw new TypeError(
           '"name" expected 1..128 characters without control characters or / \\ * ? < > | : "',
         );

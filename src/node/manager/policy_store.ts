@@ -9,10 +9,14 @@
 import type { Kcs } from '../../kcs.js';
 import type { ServerIdentity } from '../../cert/types.js';
 import { sealPolicy, signPolicy } from '../../policy/index.js';
+import { ManagerError } from '../../errors.js';
 import {
   INDEX_FORMAT,
+  MAX_INDEX_BYTES,
+  MAX_INDEX_ENTRIES,
   PROTOCOL_VERSION,
   encodeIndex,
+  isPolicyName,
   encodeSignedIndexEnvelope,
   type IndexEntry,
 } from '../../protocol/index.js';
@@ -78,6 +82,10 @@ export interface PolicyChange {
 
 /** Called on every change; the change completes once the returned promise settles. */
 export type PolicyChangeListener = (change: PolicyChange) => void | Promise<void>;
+
+function refused(why: string): ManagerError {
+  return new ManagerError('ERR_MANAGER_POLICY_REFUSED', `policy refused: ${why}`);
+}
 
 // A policy published or replicated without a type is SEPM's default type (docs/rest-api.md
 // "Policy types").
@@ -171,19 +179,42 @@ export class PolicyStore {
   /**
    * Seals `data` under `name` (once), then re-signs the index. `meta` fields not given keep
    * their previous value (defaults: type `av`, enabled, no description).
+   *
+   * Refuses what every client would refuse (docs/protocol.md §2.3), so that one bad publication
+   * cannot stop every heartbeat: a name outside the name rules, a 1001st policy, an index over
+   * 1 MiB. Nothing changes then.
+   *
+   * @throws {@link ManagerError} `ERR_MANAGER_POLICY_REFUSED`.
    */
   publish(
     name: string,
     data: Uint8Array,
     meta: Partial<Omit<PolicyMeta, 'lastmodifiedtime'>> = {},
   ): Promise<PublishedPolicy> {
+    if (!isPolicyName(name)) {
+      return Promise.reject(
+        refused(
+          'a policy name must be 1..128 characters of well-formed Unicode, without control characters, "/" or "\\"',
+        ),
+      );
+    }
     return this.#enqueue(async () => {
-      const sealed = await sealPolicy(data, this.#site.identity, this.#site.kcs);
       const cur = this.#policies.get(name);
+      if (cur === undefined && this.#policies.size >= MAX_INDEX_ENTRIES) {
+        throw refused(`an index lists at most ${MAX_INDEX_ENTRIES} policies`);
+      }
+      const sealed = await sealPolicy(data, this.#site.identity, this.#site.kcs);
       const m = { ...DEFAULT_META, ...cur?.meta, ...meta, lastmodifiedtime: this.#now() };
       const p = stored(name, (cur?.serial ?? 0) + 1, sealed, m);
       this.#policies.set(name, p);
-      await this.#resign();
+      try {
+        await this.#resign();
+      } catch (e) {
+        // Put back what was held: the refused publication leaves no trace.
+        if (cur === undefined) this.#policies.delete(name);
+        else this.#policies.set(name, cur);
+        throw e;
+      }
       await this.#announce({ names: [name], origin: 'local' });
       return publishedOf(p);
     });
@@ -317,6 +348,9 @@ export class PolicyStore {
     });
     const signer = sha256Hex(new Uint8Array(this.#site.identity.certificate.rawData));
     const env = encodeSignedIndexEnvelope(bytes, signature, this.#signatureFormat, signer);
+    if (env.length > MAX_INDEX_BYTES) {
+      throw refused(`the signed index would exceed ${MAX_INDEX_BYTES} bytes, which clients refuse`);
+    }
     const body = Buffer.from(env.buffer, env.byteOffset, env.byteLength);
     this.#index = cachedBody(body, etagOf(sha256Hex(body)), 'application/json');
   }

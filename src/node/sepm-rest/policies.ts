@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { isSepmError } from '../../errors.js';
 import type { RestRequest, RestResponse } from './exchange.js';
 import { NO_CONTENT, ok } from './exchange.js';
 import { badRequest, notFound, sepmError, SEPM_MESSAGES } from './errors.js';
@@ -154,13 +155,21 @@ export async function publishPolicy(
   if (v.enabled !== undefined && typeof v.enabled !== 'boolean') {
     return badRequest('"enabled" must be a boolean.');
   }
-  const published = await model.publish({
-    name: v.name,
-    type,
-    content,
-    ...(typeof v.desc === 'string' ? { desc: v.desc } : {}),
-    ...(typeof v.enabled === 'boolean' ? { enabled: v.enabled } : {}),
-  });
+  let published: Awaited<ReturnType<typeof model.publish>>;
+  try {
+    published = await model.publish({
+      name: v.name,
+      type,
+      content,
+      ...(typeof v.desc === 'string' ? { desc: v.desc } : {}),
+      ...(typeof v.enabled === 'boolean' ? { enabled: v.enabled } : {}),
+    });
+  } catch (e) {
+    // What clients would refuse (a malformed name, a 1001st policy, an index over 1 MiB) is the
+    // caller's to fix (docs/protocol.md §2.3).
+    if (isSepmError(e) && e.code === 'ERR_MANAGER_POLICY_REFUSED') return badRequest(e.message);
+    throw e;
+  }
   if ('refused' in published) {
     return sepmError(409, 'A policy of this name is published with another type.');
   }

@@ -5,7 +5,8 @@
  * they are (same sealed bytes; the peer's signed index too when it lists exactly what we hold).
  *
  * Newer means a higher per-name serial; equal serials are ordered by SHA-256, so every manager
- * settles on the same bytes. Withdrawals are not replicated (there are no tombstones).
+ * settles on the same bytes. An index older than the highest taken from any peer is refused when
+ * it offers anything (one high-water mark per domain, as clients keep, docs/protocol.md §5.5). Withdrawals are not replicated (there are no tombstones).
  *
  * @module
  */
@@ -92,6 +93,8 @@ export class Replicator {
   readonly #o: ReplicatorOptions;
   readonly #state = new Map<string, PeerState>();
   #timer: NodeJS.Timeout | undefined;
+  // Highest verified index serial taken from any peer of this site (one domain per manager).
+  #domainSerial: number | undefined;
   #stopped = false;
 
   constructor(options: ReplicatorOptions) {
@@ -192,7 +195,7 @@ export class Replicator {
   async #pullOnce(peer: ReplicationPeer, st: PeerState): Promise<ReplicationReport> {
     st.lastAttempt = this.#o.now();
     try {
-      const { taken, serial } = await this.#pull(peer, st);
+      const { taken, serial } = await this.#pull(peer);
       st.lastSuccess = this.#o.now();
       st.lastError = undefined;
       st.lastIndexSerial = serial;
@@ -205,7 +208,7 @@ export class Replicator {
     }
   }
 
-  async #pull(peer: ReplicationPeer, st: PeerState): Promise<{ taken: string[]; serial: number }> {
+  async #pull(peer: ReplicationPeer): Promise<{ taken: string[]; serial: number }> {
     const o = this.#o;
     const own = await o.credentials();
     const res = await peerRequest(
@@ -235,12 +238,6 @@ export class Replicator {
         `peer ${peer.label} served the index of another domain`,
       );
     }
-    if (st.lastIndexSerial !== undefined && index.serial < st.lastIndexSerial) {
-      throw new ManagerError(
-        'ERR_MANAGER_PROTOCOL',
-        `peer ${peer.label} served index serial ${index.serial}, older than ${st.lastIndexSerial} (rollback refused)`,
-      );
-    }
     const wanted = index.policies.filter((e) => {
       const cur = o.store.get(e.name);
       return (
@@ -249,6 +246,18 @@ export class Replicator {
         (e.serial === cur.serial && e.sha256 > cur.sha256)
       );
     });
+    // The domain's high-water mark (docs/protocol.md §5.5), shared by every peer: an index older
+    // than one already taken from any peer brings nothing (a peer may relay a recorded index of
+    // another manager, e.g. one that still lists a withdrawn policy). Per policy, only newer
+    // serials are ever taken (`wanted`), so an older index that offers nothing is harmless.
+    const mark = this.#domainSerial;
+    if (mark !== undefined && index.serial < mark && wanted.length > 0) {
+      throw new ManagerError(
+        'ERR_MANAGER_ROLLBACK',
+        `peer ${peer.label} served index serial ${index.serial}, older than ${mark} already taken for this domain (rollback refused)`,
+      );
+    }
+    this.#domainSerial = Math.max(mark ?? 0, index.serial);
     const entries: { name: string; serial: number; sealed: Uint8Array }[] = [];
     for (const e of wanted) {
       const pres = await peerRequest(

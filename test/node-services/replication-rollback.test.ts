@@ -1,0 +1,115 @@
+// Issue 14 point 2, replication: one high-water mark per domain, shared by every peer. The attack:
+// a pinned peer (here a stand-in holding B's key) relays manager A's recorded older signed index,
+// which still lists a policy A has since withdrawn. On the code before the fix, the rollback check
+// was per peer, so the first index from that peer was taken and the withdrawn policy came back on
+// C and went out to C's clients. It must now be refused (ERR_MANAGER_ROLLBACK), nothing taken.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { createServer as createHttpsServer, type Server } from 'node:https';
+import { request } from 'node:http';
+import { createManager, type Manager } from '../../src/node/manager/index.js';
+import { tlsCredentials } from '../../src/node/http/tls_credentials.js';
+import { TLS_SERVER_PROFILE } from '../../src/node/http/tls_profile.js';
+import { PATH_INDEX, policyPath } from '../../src/protocol/index.js';
+import { makeSite, type TestSite } from './helpers.js';
+
+function httpGet(port: number, path: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(Buffer.concat(chunks)));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+const NO_PORTS = {
+  client: false,
+  clientHttp: false,
+  reporting: false,
+  webServices: false,
+} as const;
+
+describe('replication keeps one high-water mark per domain', () => {
+  let a: TestSite;
+  let b: TestSite;
+  let c: TestSite;
+  let A: Manager;
+  let C: Manager;
+  let relay: Server;
+  const recorded = new Map<string, Buffer>();
+  let serving = false;
+
+  beforeAll(async () => {
+    a = await makeSite('manager-a.test');
+    const share = { kcs: a.site.kcs, domainId: a.site.domainId };
+    b = await makeSite('manager-b.test', share);
+    c = await makeSite('manager-c.test', share);
+    const services = { replication: { intervalMs: 0, timeoutMs: 3000 } };
+    A = createManager({
+      site: a.site,
+      ports: { ...NO_PORTS, clientHttp: 0, manager: 0 },
+      services,
+      peers: [{ address: '127.0.0.1', managerPort: 1, certificate: c.site.identity.certificate }],
+    });
+    await A.listen();
+    const own = await tlsCredentials(b.site.identity);
+    relay = createHttpsServer(
+      {
+        ...TLS_SERVER_PROFILE,
+        key: own.key,
+        cert: own.cert,
+        requestCert: true,
+        rejectUnauthorized: false,
+      },
+      (req, res) => {
+        const path = (req.url ?? '').replace('/replication/v1/', '/secars/');
+        const body = serving ? recorded.get(path) : undefined;
+        res.writeHead(body === undefined ? 404 : 200).end(body);
+      },
+    );
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+    C = createManager({
+      site: c.site,
+      ports: { ...NO_PORTS, manager: 0 },
+      services,
+      peers: [
+        {
+          address: '127.0.0.1',
+          managerPort: A.addresses.manager!.port,
+          certificate: a.site.identity.certificate,
+        },
+        {
+          address: '127.0.0.1',
+          managerPort: (relay.address() as { port: number }).port,
+          certificate: b.site.identity.certificate,
+        },
+      ],
+    });
+    await C.listen();
+  });
+  afterAll(async () => {
+    await Promise.all([A.close(), C.close()]);
+    await new Promise((r) => relay.close(r));
+    await Promise.all([a.cleanup(), b.cleanup(), c.cleanup()]);
+  });
+
+  it('refuses a relayed older index of A that would bring back a withdrawn policy', async () => {
+    const http = A.addresses.clientHttp!.port;
+    await A.publishPolicy('Firewall', new TextEncoder().encode('<fw v="1"/>'));
+    await A.publishPolicy('Withdrawn', new TextEncoder().encode('<old/>'));
+    for (const path of [PATH_INDEX, policyPath('Firewall'), policyPath('Withdrawn')])
+      recorded.set(path, await httpGet(http, path));
+    await A.unpublishPolicy('Withdrawn');
+    await A.publishPolicy('Firewall', new TextEncoder().encode('<fw v="2"/>'));
+
+    const [fromA] = await C.replicate();
+    expect(fromA).toMatchObject({ ok: true, taken: ['Firewall'] });
+    serving = true;
+    const [, fromRelay] = await C.replicate();
+    expect(fromRelay!.ok).toBe(false);
+    expect(fromRelay!.error).toMatch(/^ERR_MANAGER_ROLLBACK/);
+    expect(C.policies().map((p) => `${p.name}#${p.serial}`)).toEqual(['Firewall#2']);
+  });
+});
