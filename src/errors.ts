@@ -60,6 +60,7 @@ const POLICY_MESSAGES = {
   ERR_POLICY_UNSUPPORTED_ALGORITHM: 'policy signature uses an unsupported algorithm',
   ERR_POLICY_MALFORMED: 'policy signature or sealed policy is malformed',
   ERR_POLICY_DECRYPT_FAILED: 'policy decryption failed',
+  ERR_POLICY_RESERVED_INPUT: 'data is shaped like the signed input of another signature purpose',
 } as const;
 const SYLINK_MESSAGES = {
   ERR_SYLINK_MALFORMED: 'sylink.xml is not well-formed XML',

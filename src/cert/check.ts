@@ -116,6 +116,33 @@ export async function checkServerIdentity(
 
   const matches = await keyMatches(privateKey, spki, rsa, options.crypto ?? identity.crypto);
   if (matches !== true) add(IMPORT_RULES.KEY_MISMATCH, matches);
+  violations.push(...certificateRuleViolations(certificate, now, spki, rsa));
+  return { ok: violations.length === 0, violations };
+}
+
+/**
+ * The import rules a certificate alone can be held to (all but the key match, which needs the
+ * private key): RSA of at least {@link MIN_RSA_BITS} bits, an RSA signature, `now` within the
+ * validity period. Endorsed certificates are held to these (docs/protocol.md §2.5). Internal.
+ */
+export function certificateRuleViolations(
+  certificate: X509Certificate,
+  now: Date,
+  spkiIn?: Uint8Array,
+  rsaIn?: RsaPublicKey,
+): ImportRuleViolation[] {
+  const violations: ImportRuleViolation[] = [];
+  const add = (rule: ImportRule, message: string) => violations.push({ rule, message });
+  let spki = spkiIn;
+  let rsa = rsaIn;
+  if (spki === undefined) {
+    try {
+      spki = new Uint8Array(certificate.publicKey.rawData);
+      rsa = certificateRsaKey(certificate);
+    } catch {
+      rsa = undefined;
+    }
+  }
 
   const bits = rsa?.bits;
   if (bits === undefined) {
@@ -145,7 +172,7 @@ export async function checkServerIdentity(
   if (now.getTime() > certificate.notAfter.getTime()) {
     add(IMPORT_RULES.EXPIRED, `certificate expired at ${certificate.notAfter.toISOString()}`);
   }
-  return { ok: violations.length === 0, violations };
+  return violations;
 }
 
 /**

@@ -86,6 +86,7 @@ export async function verifyCms<T extends TrustAnchor>(
   data: Uint8Array,
   signature: Uint8Array,
   anchors: readonly RsaAnchor<T>[],
+  requireAttributes = false,
 ): Promise<CmsVerification<T>> {
   const signerInfos = parseSignedData(signature);
   const digests = new Map<DigestName, Uint8Array>();
@@ -121,6 +122,11 @@ export async function verifyCms<T extends TrustAnchor>(
       } catch (cause) {
         throw malformed('signed attributes cannot be re-encoded', cause);
       }
+    } else if (requireAttributes) {
+      // Without attributes the RSA signature covers the content itself, exactly as a raw
+      // signature does: it serves the raw-policy purpose, which the caller does not accept.
+      invalid = true;
+      continue;
     } else {
       tbs = data; // RFC 5652 section 5.4: without attributes the signature covers the content
     }

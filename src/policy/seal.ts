@@ -23,6 +23,7 @@ import type { ServerIdentity } from '../cert/types.js';
 import { aidentity } from './sign.js';
 import { rsaVerify, signWithIdentity } from './rsa.js';
 import { rsaAnchors, type TrustAnchor } from './trust.js';
+import { contextMessage } from './purpose.js';
 import {
   CT_LENGTH_OFFSET,
   CT_OFFSET,
@@ -34,6 +35,7 @@ import {
   SEALED_MAGIC,
   SEALED_OVERHEAD,
   SEALED_VERSION,
+  SEALED_VERSION_1,
   parseSealed,
 } from './sealed_format.js';
 
@@ -68,9 +70,10 @@ export interface OpenedPolicy<T extends TrustAnchor = X509Certificate> {
 /**
  * Encrypts a policy under the site key, then signs the result with the manager's key.
  *
- * Layout (version 1): magic `SPOL`, version, flags, the Kcs check value, a random IV, the
+ * Layout (version 2): magic `SPOL`, version, flags, the Kcs check value, a random IV, the
  * Twofish-CBC ciphertext (PKCS#7), the signer certificate's SHA-256 fingerprint, and an
- * RSASSA-PKCS1-v1_5 / SHA-256 signature over everything before it. See `docs/formats.md`.
+ * RSASSA-PKCS1-v1_5 / SHA-256 signature over the sealed-policy context string and everything
+ * before it (so it serves no other purpose). See `docs/formats.md`.
  *
  * Arguments follow the library's convention (docs/policy.md "Argument order"): the bytes, then
  * the keys in the order they are used, then optional settings.
@@ -132,7 +135,12 @@ export async function sealPolicy(
     );
   }
   view.setUint16(sigLengthAt, size);
-  const signature = await signWithIdentity(identity, signed, options.crypto);
+  // Version 2: the signature covers the sealed-policy context, then the bytes (purpose binding).
+  const signature = await signWithIdentity(
+    identity,
+    contextMessage('sealed-policy', signed),
+    options.crypto,
+  );
   if (signature.length !== size) {
     throw new PolicyError(
       'ERR_POLICY_UNSUPPORTED_ALGORITHM',
@@ -189,7 +197,7 @@ export async function openPolicy<T extends TrustAnchor = X509Certificate>(
   if (anchor === undefined) throw new PolicyError('ERR_POLICY_UNTRUSTED_SIGNER');
   if (
     anchor.size !== parts.signature.length ||
-    !(await rsaVerify(anchor.key, parts.signed, parts.signature))
+    !(await rsaVerify(anchor.key, contextMessage('sealed-policy', parts.signed), parts.signature))
   ) {
     throw new PolicyError('ERR_POLICY_SIGNATURE_INVALID');
   }
@@ -225,4 +233,41 @@ function refuseOldOptionsForm(second: unknown, form: string): void {
 function aoptions(options: unknown): void {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('"options" expected an object of optional settings');
+}
+
+/**
+ * Upgrades a version 1 sealed policy (signature over the bare bytes, before signatures carried
+ * their purpose) to version 2: checks its version 1 signature with the signer among `trusted`
+ * (found by fingerprint), decrypts it, and seals the policy again with `identity`. Internal: a
+ * manager runs it once over the sealed policies it kept from before the upgrade (its own state,
+ * CHANGELOG); nothing else reads version 1.
+ *
+ * @throws {@link PolicyError} as {@link openPolicy} does.
+ */
+export async function resealVersion1<T extends TrustAnchor>(
+  sealed: Uint8Array,
+  options: { identity: ServerIdentity; kcs: Kcs; trusted: readonly T[] },
+): Promise<Bytes> {
+  const anchors = await rsaAnchors(options.trusted, 'options.trusted');
+  const parts = parseSealed(sealed, MAX_SEALED_POLICY_BYTES, SEALED_VERSION_1);
+  const anchor = anchors.find(
+    (a) =>
+      a.certificate !== undefined &&
+      equalBytes(certificateFingerprint(a.certificate), parts.fingerprint),
+  );
+  if (anchor === undefined) throw new PolicyError('ERR_POLICY_UNTRUSTED_SIGNER');
+  if (
+    anchor.size !== parts.signature.length ||
+    !(await rsaVerify(anchor.key, parts.signed, parts.signature))
+  ) {
+    throw new PolicyError('ERR_POLICY_SIGNATURE_INVALID');
+  }
+  let data: Bytes;
+  try {
+    if (!equalBytes(fromHex(options.kcs.fingerprint())!, parts.kcsCheck)) throw new Error('kcs');
+    data = twofishCbc(options.kcs.bytes, parts.iv).decrypt(parts.ciphertext);
+  } catch {
+    throw new PolicyError('ERR_POLICY_DECRYPT_FAILED');
+  }
+  return sealPolicy(data, options.identity, options.kcs);
 }

@@ -1,11 +1,12 @@
 /**
- * The sealed-policy container, version 1: this library's own format (SEPM's is not public),
+ * The sealed-policy container, version 2: this library's own format (SEPM's is not public),
  * documented byte by byte in `docs/formats.md` ("Sealed policy").
  *
  * ```text
  * offset     size  field
  * 0          4     magic "SPOL" = 53 50 4f 4c
- * 4          1     version = 01
+ * 4          1     version = 02 (01 signed the bare bytes; refused since the signature
+ *                  gained its purpose context)
  * 5          1     flags = 00 (every bit reserved; must be zero)
  * 6          8     Kcs check = Kcs.fingerprint(): SHA-256("sepm-crypto kcs fingerprint" || Kcs)[0..8]
  * 14         16    IV, random per policy
@@ -13,7 +14,8 @@
  * 34         N     Twofish-128-CBC(Kcs, IV, PKCS#7(policy))
  * 34+N       32    SHA-256 fingerprint of the signer's certificate (DER)
  * 66+N       2     S = signature length, unsigned big-endian; 256 <= S <= 1024
- * 68+N       S     RSASSA-PKCS1-v1_5 / SHA-256 signature over bytes 0 .. 68+N
+ * 68+N       S     RSASSA-PKCS1-v1_5 / SHA-256 signature over
+ *                  "sepm-crypto signature v2 sealed-policy" NUL ‖ bytes 0 .. 68+N
  * ```
  *
  * Internal module.
@@ -24,8 +26,10 @@ import { PolicyError } from '../errors.js';
 
 /** `SPOL`. */
 export const SEALED_MAGIC = Uint8Array.of(0x53, 0x50, 0x4f, 0x4c);
-/** The only version defined. */
-export const SEALED_VERSION = 1;
+/** The version written and read (version 1 signed the bare bytes, without a purpose context). */
+export const SEALED_VERSION = 2;
+/** The previous version: same layout, signature over the bare bytes (read only to upgrade). */
+export const SEALED_VERSION_1 = 1;
 /** Offset of the Kcs check value. */
 export const KCS_CHECK_OFFSET = 6;
 /** Length of the Kcs check value. */
@@ -66,12 +70,16 @@ function malformed(message: string): PolicyError {
  *
  * @throws {@link PolicyError} `ERR_POLICY_MALFORMED`.
  */
-export function parseSealed(sealed: Uint8Array, maxCiphertext: number): SealedLayout {
+export function parseSealed(
+  sealed: Uint8Array,
+  maxCiphertext: number,
+  version: number = SEALED_VERSION,
+): SealedLayout {
   if (sealed.length < SEALED_OVERHEAD + 16 + MIN_SIGNATURE_LENGTH) throw malformed('too short');
   for (let i = 0; i < SEALED_MAGIC.length; i++) {
     if (sealed[i] !== SEALED_MAGIC[i]) throw malformed('bad magic');
   }
-  if (sealed[4] !== SEALED_VERSION) throw malformed(`unsupported version ${sealed[4]!}`);
+  if (sealed[4] !== version) throw malformed(`unsupported version ${sealed[4]!}`);
   if (sealed[5] !== 0) throw malformed('reserved flags are set');
   const view = new DataView(sealed.buffer, sealed.byteOffset, sealed.byteLength);
   const n = view.getUint32(CT_LENGTH_OFFSET);

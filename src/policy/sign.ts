@@ -11,6 +11,8 @@ import { X509Certificate } from '../cert/x509.js';
 import type { ServerIdentity } from '../cert/types.js';
 import { signWithIdentity } from './rsa.js';
 import { signCms } from './cms_sign.js';
+import { reservedShape } from './purpose.js';
+import { PolicyError } from '../errors.js';
 
 /** Policy signature formats. */
 export type PolicySignatureFormat = 'raw' | 'cms';
@@ -39,7 +41,14 @@ export interface SignPolicyOptions {
  * @param identity - the signer: an RSA key and its certificate.
  * @param options - `format` (`'raw'` or `'cms'`), `now`, `crypto`.
  * @returns the signature bytes.
- * @throws {@link PolicyError} `ERR_POLICY_UNSUPPORTED_ALGORITHM` when the identity's key is not RSA.
+ * A signature serves one purpose (docs/formats.md "Signature purposes"): data shaped like the
+ * signed input of another purpose is refused, so that an operator who signs a file an attacker
+ * supplied cannot be made to sign CMS signed attributes, a sealed policy or a protocol document.
+ * Ordinary policy files (XML, text, binary not starting with `0x31` or `SPOL`) are signed as
+ * before, byte-identical to `openssl dgst -sha256 -sign`.
+ *
+ * @throws {@link PolicyError} `ERR_POLICY_UNSUPPORTED_ALGORITHM` when the identity's key is not
+ *   RSA; `ERR_POLICY_RESERVED_INPUT` when `data` is shaped like another purpose's signed input.
  * @throws TypeError / RangeError for bad arguments.
  *
  * @example A detached signature next to the policy, checked by clients with verifyPolicy
@@ -54,6 +63,7 @@ export async function signPolicy(
 ): Promise<Bytes> {
   abytes(data, 'data');
   aidentity(identity);
+  refuseReserved(data);
   const format = options.format ?? 'raw';
   if (format === 'raw') return signWithIdentity(identity, data, options.crypto);
   if (format === 'cms') {
@@ -63,6 +73,21 @@ export async function signPolicy(
     return signCms(data, identity, now, options.crypto);
   }
   throw new RangeError(`"format" expected 'raw' or 'cms', got ${String(format)}`);
+}
+
+/**
+ * Refuses policy data shaped like the signed input of another purpose (see `purpose.ts`).
+ *
+ * @throws {@link PolicyError} `ERR_POLICY_RESERVED_INPUT`.
+ */
+export function refuseReserved(data: Uint8Array): void {
+  const why = reservedShape(data);
+  if (why !== undefined) {
+    throw new PolicyError(
+      'ERR_POLICY_RESERVED_INPUT',
+      `refused to sign or verify as a policy: ${why}`,
+    );
+  }
 }
 
 /** Throws a `TypeError` unless `identity` has a certificate and a private key. */

@@ -5,7 +5,7 @@
  */
 import { abytes, aint } from '../bytes.js';
 import { PolicyError } from '../errors.js';
-import type { PolicySignatureFormat } from './sign.js';
+import { refuseReserved, type PolicySignatureFormat } from './sign.js';
 import { rsaAnchors, type TrustAnchor } from './trust.js';
 import { rsaVerify } from './rsa.js';
 import { looksLikeCms, verifyCms } from './cms_verify.js';
@@ -17,6 +17,13 @@ export const DEFAULT_MAX_SIGNATURE_BYTES = 1 << 20;
 export interface VerifyPolicyOptions {
   /** Largest signature accepted, in bytes (checked before parsing); default 1 MiB. */
   readonly maxSignatureBytes?: number;
+  /**
+   * The signature formats the caller expects (default both). A signature of another format is
+   * refused with `ERR_POLICY_SIGNATURE_INVALID` before any key is tried. A CMS signature without
+   * signed attributes (`openssl cms -sign -noattr`) signs the content itself, exactly as a raw
+   * signature does, so it is accepted only when `'raw'` is.
+   */
+  readonly formats?: readonly PolicySignatureFormat[];
 }
 
 /** The result of {@link verifyPolicy}. */
@@ -42,7 +49,10 @@ export interface VerifiedPolicy<T extends TrustAnchor = TrustAnchor> {
  * @param data - the policy file bytes.
  * @param signature - raw or CMS signature bytes.
  * @param trusted - certificates (usually) or public keys; see {@link TrustAnchor}.
- * @param options - `maxSignatureBytes`.
+ * Data shaped like the signed input of another purpose is refused, as `signPolicy` refuses to
+ * sign it (docs/formats.md "Signature purposes"); `formats` narrows the accepted formats.
+ *
+ * @param options - `maxSignatureBytes`, `formats`.
  * @returns `{ signer, format }` (and `signingTime` for CMS), `signer` being the matching entry
  *   of `trusted`.
  * @throws {@link PolicyError}:
@@ -50,7 +60,8 @@ export interface VerifiedPolicy<T extends TrustAnchor = TrustAnchor> {
  *   the named trusted signer's key does not verify),
  *   `ERR_POLICY_UNTRUSTED_SIGNER` (CMS made by a key that is not trusted; or no RSA key in
  *   `trusted`), `ERR_POLICY_UNSUPPORTED_ALGORITHM` (CMS signer not RSA with SHA-2),
- *   `ERR_POLICY_MALFORMED` (undecodable CMS, attached content, too large).
+ *   `ERR_POLICY_MALFORMED` (undecodable CMS, attached content, too large),
+ *   `ERR_POLICY_RESERVED_INPUT` (data shaped like another purpose's signed input).
  * @throws TypeError / RangeError for bad arguments (`trusted` empty or of the wrong type).
  *
  * @example Check a downloaded policy against the managers of sylink.xml
@@ -59,6 +70,21 @@ export interface VerifiedPolicy<T extends TrustAnchor = TrustAnchor> {
  * ```
  */
 export async function verifyPolicy<T extends TrustAnchor>(
+  data: Uint8Array,
+  signature: Uint8Array,
+  trusted: readonly T[],
+  options: VerifyPolicyOptions = {},
+): Promise<VerifiedPolicy<T>> {
+  abytes(data, 'data');
+  refuseReserved(data);
+  return verifySignature(data, signature, trusted, options);
+}
+
+/**
+ * {@link verifyPolicy} without the reserved-shape refusal: for the library's own
+ * context-prefixed messages (`purpose.ts`), which begin with the reserved prefix. Internal.
+ */
+export async function verifySignature<T extends TrustAnchor>(
   data: Uint8Array,
   signature: Uint8Array,
   trusted: readonly T[],
@@ -79,8 +105,26 @@ export async function verifyPolicy<T extends TrustAnchor>(
   if (anchors.length === 0) {
     throw new PolicyError('ERR_POLICY_UNTRUSTED_SIGNER', 'no trusted certificate has an RSA key');
   }
-  if (looksLikeCms(signature)) {
-    const { anchor, signingTime } = await verifyCms(data, signature, anchors);
+  const formats = options.formats ?? ['raw', 'cms'];
+  if (!Array.isArray(formats) || formats.some((f) => f !== 'raw' && f !== 'cms')) {
+    throw new TypeError("\"formats\" expected an array of 'raw' and 'cms'");
+  }
+  const format = looksLikeCms(signature) ? 'cms' : 'raw';
+  if (!formats.includes(format)) {
+    throw new PolicyError(
+      'ERR_POLICY_SIGNATURE_INVALID',
+      `a ${format} signature where only ${formats.join(' or ')} is accepted`,
+    );
+  }
+  if (format === 'cms') {
+    // A CMS without signed attributes signs the content itself, as a raw signature does (RFC
+    // 5652 §5.4): it counts as the raw purpose, so `formats: ['cms']` refuses it.
+    const { anchor, signingTime } = await verifyCms(
+      data,
+      signature,
+      anchors,
+      !formats.includes('raw'),
+    );
     return signingTime === undefined
       ? { signer: anchor.anchor, format: 'cms' }
       : { signer: anchor.anchor, format: 'cms', signingTime };

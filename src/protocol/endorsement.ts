@@ -13,8 +13,9 @@
 import type { ServerIdentity } from '../cert/types.js';
 import { X509Certificate } from '../cert/x509.js';
 import { certificateFingerprint } from '../cert/fingerprint.js';
+import { certificateRuleViolations } from '../cert/check.js';
 import { equalBytes, toBase64, toHex, utf8 } from '../bytes.js';
-import { signPolicy, verifyPolicy } from '../policy/index.js';
+import { signForPurpose, verifyForPurpose } from '../policy/purpose_sign.js';
 import { isRecord, malformedWith, parseJson, strictBase64 } from './decode.js';
 
 /** Statement format tag (docs/protocol.md §2.5). */
@@ -27,27 +28,38 @@ export const ENDORSEMENTS_FILE = 'endorsements.json';
 export const MAX_ENDORSEMENTS_BYTES = 64 * 1024;
 /** Most endorsements one list may hold. */
 export const MAX_ENDORSEMENTS = 16;
+/** Default validity of an endorsement: 90 days from its issue (docs/protocol.md §2.5). */
+export const DEFAULT_ENDORSEMENT_VALIDITY_MS = 90 * 24 * 3600 * 1000;
+/** Longest validity a client accepts: 365 days. */
+export const MAX_ENDORSEMENT_VALIDITY_MS = 365 * 24 * 3600 * 1000;
+/** Clock skew tolerated before an endorsement's issue time: 5 minutes. */
+export const ENDORSEMENT_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 /** One endorsement as stored and served: the exact statement bytes and the raw signature. */
 export interface SignedEndorsement {
   /** UTF-8 JSON of {@link EndorsementStatement}: the bytes that were signed. */
   readonly statement: Uint8Array;
-  /** RSASSA-PKCS1-v1_5 / SHA-256 signature (RFC 8017 §8.2) by the previous server key. */
+  /**
+   * RSASSA-PKCS1-v1_5 / SHA-256 signature (RFC 8017 §8.2) by the previous server key over the
+   * endorsement context string, a NUL, then `statement` (docs/formats.md "Signature purposes").
+   */
   readonly signature: Uint8Array;
 }
 
 /** The signed statement (docs/protocol.md §2.5). */
 export interface EndorsementStatement {
   readonly format: typeof ENDORSEMENT_FORMAT;
-  readonly version: 1;
+  readonly version: 2;
   /** The site's domain id (32 upper-case hex): an endorsement is for one site only. */
   readonly domainId: string;
   /** Base64 of the endorsed (new) certificate's DER. */
   readonly certificate: string;
   /** SHA-256 (lower-case hex) of the endorsing (previous) certificate's DER. */
   readonly previousSha256: string;
-  /** When the endorsement was made (ISO 8601, UTC). */
+  /** When the endorsement was made (ISO 8601, UTC); valid from then (less 5 minutes of skew). */
   readonly issuedAt: string;
+  /** When it stops being valid (ISO 8601, UTC); at most 365 days after `issuedAt`. */
+  readonly expiresAt: string;
 }
 
 /** A checked endorsement. */
@@ -57,6 +69,7 @@ export interface VerifiedEndorsement {
   /** The trusted certificate whose key signed the statement. */
   readonly endorsedBy: X509Certificate;
   readonly issuedAt: string;
+  readonly expiresAt: string;
 }
 
 // SHA-256 of the certificate's DER, lower-case hex (the statement's `previousSha256`).
@@ -68,29 +81,37 @@ const protocolError = malformedWith('endorsement refused: ');
 
 /**
  * Makes the endorsement of `certificate` by `previous` (the identity being replaced) for the site
- * `domainId`: the statement of docs/protocol.md §2.5, signed with `signPolicy(statement,
- * previous, { format: 'raw' })`.
+ * `domainId`: the version 2 statement of docs/protocol.md §2.5, valid from `now` for
+ * `validityMs` (default 90 days, at most 365), signed for the endorsement purpose.
  */
 export async function createEndorsement(
   certificate: X509Certificate,
   previous: ServerIdentity,
   domainId: string,
   now: Date = new Date(),
+  validityMs: number = DEFAULT_ENDORSEMENT_VALIDITY_MS,
 ): Promise<SignedEndorsement> {
   if (!(certificate instanceof X509Certificate))
     throw new TypeError('"certificate" expected an X509Certificate');
   if (typeof domainId !== 'string' || !/^[0-9A-F]{32}$/.test(domainId))
     throw new TypeError('"domainId" expected 32 upper-case hex digits');
+  if (
+    !Number.isSafeInteger(validityMs) ||
+    validityMs < 1 ||
+    validityMs > MAX_ENDORSEMENT_VALIDITY_MS
+  )
+    throw new RangeError('"validityMs" expected 1 ms to 365 days');
   const doc: EndorsementStatement = {
     format: ENDORSEMENT_FORMAT,
-    version: 1,
+    version: 2,
     domainId,
     certificate: toBase64(new Uint8Array(certificate.rawData)),
     previousSha256: sha256Of(previous.certificate),
     issuedAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + validityMs).toISOString(),
   };
   const statement = utf8(JSON.stringify(doc));
-  const signature = await signPolicy(statement, previous, { format: 'raw' });
+  const signature = await signForPurpose('endorsement', statement, previous, 'raw');
   return { statement, signature };
 }
 
@@ -133,11 +154,39 @@ export function parseEndorsements(body: Uint8Array): SignedEndorsement[] {
   });
 }
 
+/** Options of {@link verifyEndorsement}. */
+export interface VerifyEndorsementOptions {
+  /**
+   * Judge the endorsement's window and the endorsed certificate's import rules at this time (a
+   * client passes its clock). Without it only the signature and the statement are checked (a
+   * site checks what it stores).
+   */
+  readonly now?: Date;
+}
+
+function windowOf(doc: Record<string, unknown>): { issued: number; expires: number } {
+  const issued =
+    typeof doc.issuedAt === 'string' && doc.issuedAt.length <= 64 ? Date.parse(doc.issuedAt) : NaN;
+  const expires =
+    typeof doc.expiresAt === 'string' && doc.expiresAt.length <= 64
+      ? Date.parse(doc.expiresAt)
+      : NaN;
+  if (!Number.isFinite(issued) || !Number.isFinite(expires))
+    throw protocolError('bad validity window');
+  if (expires <= issued || expires - issued > MAX_ENDORSEMENT_VALIDITY_MS) {
+    throw protocolError('validity window is empty or longer than 365 days');
+  }
+  return { issued, expires };
+}
+
 /**
- * Checks one endorsement: the signature is a raw RSASSA-PKCS1-v1_5 / SHA-256 signature by one of
- * `trusted` over the statement, the statement is well-formed, names `domainId`, and names the
- * signing certificate as the previous one (its SHA-256). Signature first: nothing in the statement
- * is looked at before it holds.
+ * Checks one endorsement: the signature is a raw RSASSA-PKCS1-v1_5 / SHA-256 signature for the
+ * endorsement purpose by one of `trusted` over the statement, the statement is a well-formed
+ * version 2 statement, names `domainId`, names the signing certificate as the previous one (its
+ * SHA-256), and has a validity window of at most 365 days. With `options.now`, the window must
+ * hold it (5 minutes of skew before `issuedAt`) and the endorsed certificate must pass the import
+ * rules a certificate alone can be held to (RSA >= 2048 bits, RSA signature, within validity).
+ * Signature first: nothing in the statement is looked at before it holds.
  *
  * @throws {@link ProtocolError} `ERR_PROTOCOL_MALFORMED` (cause: the PolicyError of a bad signature).
  */
@@ -145,26 +194,30 @@ export async function verifyEndorsement(
   endorsement: SignedEndorsement,
   trusted: readonly X509Certificate[],
   domainId: string,
+  options: VerifyEndorsementOptions = {},
 ): Promise<VerifiedEndorsement> {
   let signer: X509Certificate;
   try {
-    const v = await verifyPolicy(endorsement.statement, endorsement.signature, trusted);
-    if (v.format !== 'raw') throw new Error('not a raw signature');
+    const v = await verifyForPurpose(
+      'endorsement',
+      endorsement.statement,
+      endorsement.signature,
+      trusted,
+      { formats: ['raw'] },
+    );
     signer = v.signer;
   } catch (e) {
     throw protocolError('not signed by a trusted certificate', e);
   }
   const doc = parseJson(endorsement.statement, 'statement', protocolError);
-  if (!isRecord(doc) || doc.format !== ENDORSEMENT_FORMAT || doc.version !== 1) {
-    throw protocolError('not a version 1 statement');
+  if (!isRecord(doc) || doc.format !== ENDORSEMENT_FORMAT || doc.version !== 2) {
+    throw protocolError('not a version 2 statement');
   }
   if (doc.domainId !== domainId) throw protocolError('statement is for another domain');
   if (doc.previousSha256 !== sha256Of(signer)) {
     throw protocolError('statement does not name its signer as the previous certificate');
   }
-  if (typeof doc.issuedAt !== 'string' || doc.issuedAt.length > 64) {
-    throw protocolError('bad issue time');
-  }
+  const { issued, expires } = windowOf(doc);
   const der = strictBase64(doc.certificate, MAX_ENDORSEMENTS_BYTES);
   if (der === undefined || der.length === 0) throw protocolError('bad certificate');
   let certificate: X509Certificate;
@@ -173,7 +226,27 @@ export async function verifyEndorsement(
   } catch (e) {
     throw protocolError('certificate does not parse', e);
   }
-  return { certificate, endorsedBy: signer, issuedAt: doc.issuedAt };
+  const now = options.now;
+  if (now !== undefined) {
+    const t = now.getTime();
+    if (t < issued - ENDORSEMENT_CLOCK_SKEW_MS || t > expires) {
+      throw protocolError('endorsement is outside its validity window');
+    }
+    // The import rules (checkServerIdentity) but the key match, which needs the private key:
+    // the endorsing site checked that when it imported the certificate.
+    const violations = certificateRuleViolations(certificate, now);
+    if (violations.length > 0) {
+      throw protocolError(
+        `the endorsed certificate breaks the import rules: ${violations.map((v) => v.rule).join(', ')}`,
+      );
+    }
+  }
+  return {
+    certificate,
+    endorsedBy: signer,
+    issuedAt: doc.issuedAt as string,
+    expiresAt: doc.expiresAt as string,
+  };
 }
 
 /**
@@ -184,6 +257,7 @@ export async function endorsedCertificates(
   list: readonly SignedEndorsement[],
   trusted: readonly X509Certificate[],
   domainId: string,
+  options: VerifyEndorsementOptions = {},
 ): Promise<VerifiedEndorsement[]> {
   const known = [...trusted];
   const found: VerifiedEndorsement[] = [];
@@ -194,7 +268,7 @@ export async function endorsedCertificates(
     for (let i = 0; i < pending.length; i++) {
       let v: VerifiedEndorsement;
       try {
-        v = await verifyEndorsement(pending[i]!, known, domainId);
+        v = await verifyEndorsement(pending[i]!, known, domainId, options);
       } catch {
         continue;
       }

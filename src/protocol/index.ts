@@ -38,6 +38,9 @@ export {
   ENDORSEMENTS_FILE,
   MAX_ENDORSEMENTS,
   MAX_ENDORSEMENTS_BYTES,
+  DEFAULT_ENDORSEMENT_VALIDITY_MS,
+  MAX_ENDORSEMENT_VALIDITY_MS,
+  ENDORSEMENT_CLOCK_SKEW_MS,
   createEndorsement,
   encodeEndorsements,
   parseEndorsements,
@@ -47,6 +50,7 @@ export {
   type SignedEndorsement,
   type EndorsementStatement,
   type VerifiedEndorsement,
+  type VerifyEndorsementOptions,
 } from './endorsement.js';
 export {
   CLIENT_STATE_FORMAT,
@@ -59,3 +63,9 @@ export {
   type ClientMarks,
   type MarkCheckOptions,
 } from './high_water.js';
+export {
+  signIndex,
+  verifyIndexSignature,
+  signReplicationIndex,
+  verifyReplicationSignature,
+} from './index_signature.js';

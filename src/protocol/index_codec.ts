@@ -65,6 +65,12 @@ export interface SignedIndexEnvelope {
    * signature" (raw signatures do not name their key). Absent in envelopes of older managers.
    */
   readonly signer?: string;
+  /**
+   * Base64 of the replication signature (protocol version 2): raw RSASSA-PKCS1-v1_5 / SHA-256
+   * by the same key over the `replication` context string, a NUL, then the index bytes
+   * (docs/formats.md "Signature purposes"). Replicating managers check it; clients ignore it.
+   */
+  readonly replicationSignature?: string;
 }
 
 function isCount(v: unknown, max = Number.MAX_SAFE_INTEGER): v is number {
@@ -83,11 +89,13 @@ export function parseSignedIndexEnvelope(body: Uint8Array): {
   signature: Uint8Array;
   /** The envelope's `signer` hint, when present. */
   signer?: string;
+  /** The replication signature, when present. */
+  replicationSignature?: Uint8Array;
 } {
   if (body.length > MAX_INDEX_BYTES) throw protocolError('index response too large');
   const doc = parseJson(body, 'index envelope', protocolError);
   if (!isRecord(doc) || doc.format !== SIGNED_INDEX_FORMAT || doc.version !== PROTOCOL_VERSION) {
-    throw protocolError('not a version 1 signed index envelope');
+    throw protocolError(`not a version ${PROTOCOL_VERSION} signed index envelope`);
   }
   if (doc.signatureFormat !== 'raw' && doc.signatureFormat !== 'cms') {
     throw protocolError('unknown signature format');
@@ -104,11 +112,19 @@ export function parseSignedIndexEnvelope(body: Uint8Array): {
     throw protocolError('bad signer fingerprint');
   }
   const signer = doc.signer as string | undefined;
+  let replicationSignature: Uint8Array | undefined;
+  if (doc.replicationSignature !== undefined) {
+    replicationSignature = strictBase64(doc.replicationSignature);
+    if (replicationSignature === undefined || replicationSignature.length === 0) {
+      throw protocolError('replication signature is not base64');
+    }
+  }
   return {
     signatureFormat: doc.signatureFormat,
     index,
     signature,
     ...(signer !== undefined ? { signer } : {}),
+    ...(replicationSignature !== undefined ? { replicationSignature } : {}),
   };
 }
 
@@ -121,7 +137,7 @@ export function parseSignedIndexEnvelope(body: Uint8Array): {
 export function parseIndex(bytes: Uint8Array): PolicyIndex {
   const doc = parseJson(bytes, 'index', protocolError);
   if (!isRecord(doc) || doc.format !== INDEX_FORMAT || doc.version !== PROTOCOL_VERSION) {
-    throw protocolError('not a version 1 index');
+    throw protocolError(`not a version ${PROTOCOL_VERSION} index`);
   }
   if (typeof doc.domainId !== 'string' || !/^[0-9A-F]{32}$/.test(doc.domainId)) {
     throw protocolError('bad domain id');
@@ -171,6 +187,7 @@ export function encodeSignedIndexEnvelope(
   signature: Uint8Array,
   signatureFormat: 'raw' | 'cms',
   signer?: string,
+  replicationSignature?: Uint8Array,
 ): Uint8Array {
   const env: SignedIndexEnvelope = {
     format: SIGNED_INDEX_FORMAT,
@@ -179,6 +196,9 @@ export function encodeSignedIndexEnvelope(
     index: toBase64(index),
     signature: toBase64(signature),
     ...(signer !== undefined ? { signer } : {}),
+    ...(replicationSignature !== undefined
+      ? { replicationSignature: toBase64(replicationSignature) }
+      : {}),
   };
   return new TextEncoder().encode(JSON.stringify(env));
 }

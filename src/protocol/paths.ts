@@ -20,8 +20,11 @@ export const PATH_ENDORSEMENTS = '/secars/endorsements';
 /** Prefix of sealed policy downloads; the name follows, percent-encoded (docs/protocol.md §2.4). */
 export const PATH_POLICY_PREFIX = '/secars/policies/';
 
-/** The protocol version this library speaks. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * The protocol version this library speaks: 2 since every signature carries its purpose
+ * (docs/protocol.md §4); version 1 documents are refused.
+ */
+export const PROTOCOL_VERSION = 2;
 /** Longest policy name, in UTF-16 code units. */
 export const MAX_POLICY_NAME = 128;
 

@@ -7,7 +7,7 @@ import { openPolicy, sealPolicy } from '../../src/policy/index.js';
 import { Kcs } from '../../src/kcs.js';
 import { PolicyError, isSepmError } from '../../src/errors.js';
 import { PROVIDERS, identityFromPem } from '../cert/helpers.js';
-import { referenceSeal } from './sealed_reference.js';
+import { SEALED_CONTEXT, referenceSeal } from './sealed_reference.js';
 
 const fixture = (name: string) =>
   readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -17,13 +17,13 @@ const KCS = Kcs.parse('000102030405060708090A0B0C0D0E0F');
 const IV = new Uint8Array(Buffer.from('f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff', 'hex'));
 const fixedIv = () => IV.slice();
 const VECTOR_PLAINTEXT = new TextEncoder().encode(
-  '<Policy name="sepm-crypto sealed policy v1 test vector"/>\n',
+  '<Policy name="sepm-crypto sealed policy v2 test vector"/>\n',
 );
 
 /** The sealed-policy vector as printed in docs/formats.md (hex at the start of each line). */
 function vectorFromDocs(): { sealed: Uint8Array; text: string } {
   const doc = readFileSync(new URL('../../docs/formats.md', import.meta.url), 'utf8');
-  const section = doc.slice(doc.indexOf('## Sealed policy, version 1'));
+  const section = doc.slice(doc.indexOf('## Sealed policy, version 2'));
   const block = /```hex\n([\s\S]*?)```/.exec(section)?.[1];
   if (block === undefined) throw new Error('no ```hex block in the Sealed policy section');
   const hex = block
@@ -46,7 +46,7 @@ async function rejection(p: Promise<unknown>): Promise<PolicyError> {
 function resign(sealed: Uint8Array): Uint8Array {
   const out = sealed.slice();
   const sigAt = out.length - 256;
-  const sig = sign('sha256', out.subarray(0, sigAt), {
+  const sig = sign('sha256', Buffer.concat([SEALED_CONTEXT, out.subarray(0, sigAt)]), {
     key: createPrivateKey(KEY_PEM),
     padding: constants.RSA_PKCS1_PADDING,
   });
@@ -214,7 +214,8 @@ describe('openPolicy refuses every tampered sealed policy', () => {
 
   it('refuses signed headers with another version or reserved flags set', async () => {
     for (const [offset, value] of [
-      [4, 2],
+      [4, 1],
+      [4, 3],
       [5, 1],
       [5, 0x80],
     ] as const) {

@@ -1,5 +1,5 @@
 /**
- * An independent builder of sealed policies (format version 1, docs/formats.md), used to check
+ * An independent builder of sealed policies (format version 2, docs/formats.md), used to check
  * the library against a second implementation: Twofish from `twofish-ts` with a CBC loop written
  * here, hashes and RSA from `node:crypto`. It shares no code with src/.
  */
@@ -48,6 +48,9 @@ export interface ReferenceSealInput {
   privateKey: KeyObject;
 }
 
+/** "sepm-crypto signature v2 sealed-policy" and a NUL (docs/formats.md "Signature purposes"). */
+export const SEALED_CONTEXT = Buffer.from('sepm-crypto signature v2 sealed-policy\0', 'latin1');
+
 export function referenceSeal(input: ReferenceSealInput): Uint8Array {
   const ct = referenceTwofishCbcEncrypt(input.kcs, input.iv, input.data);
   const kcsCheck = createHash('sha256')
@@ -59,7 +62,7 @@ export function referenceSeal(input: ReferenceSealInput): Uint8Array {
   const sigLen = (input.privateKey.asymmetricKeyDetails!.modulusLength! + 7) >> 3;
   const head = Buffer.alloc(34);
   head.write('SPOL', 0, 'latin1');
-  head[4] = 1;
+  head[4] = 2;
   head[5] = 0;
   Buffer.from(kcsCheck).copy(head, 6);
   Buffer.from(input.iv).copy(head, 14);
@@ -67,7 +70,8 @@ export function referenceSeal(input: ReferenceSealInput): Uint8Array {
   const lenField = Buffer.alloc(2);
   lenField.writeUInt16BE(sigLen);
   const signed = Buffer.concat([head, ct, fp, lenField]);
-  const sig = sign('sha256', signed, {
+  // Version 2: the signature covers the sealed-policy context string and a NUL first.
+  const sig = sign('sha256', Buffer.concat([SEALED_CONTEXT, signed]), {
     key: input.privateKey,
     padding: constants.RSA_PKCS1_PADDING,
   });

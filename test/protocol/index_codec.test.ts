@@ -14,7 +14,7 @@ import { ifNoneMatchHits } from '../../src/node/http/response.js';
 
 const sample: PolicyIndex = {
   format: 'sepm-crypto.index',
-  version: 1,
+  version: 2,
   domainId: 'AB'.repeat(16),
   serial: 7,
   issuedAt: '2026-11-26T00:00:00.000Z',

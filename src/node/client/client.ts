@@ -137,6 +137,7 @@ export function createClient(options: ClientOptions): Client {
     domainId: sylink.domainId,
     connectTimeoutMs,
     requestTimeoutMs,
+    now: options.now ?? Date.now,
     ...(options.onTrustChange !== undefined ? { onTrustChange: options.onTrustChange } : {}),
   });
   const connections = new Connections({

@@ -8,13 +8,14 @@
  */
 import type { X509Certificate } from '../../cert/x509.js';
 import { ManagerError, PolicyError, isSepmError } from '../../errors.js';
-import { openPolicy, verifyPolicy } from '../../policy/index.js';
+import { openPolicy } from '../../policy/index.js';
 import {
   MAX_INDEX_BYTES,
   PATH_INDEX,
   parseIndex,
   parseSignedIndexEnvelope,
   policyPath,
+  verifyIndexSignature,
   type IndexEntry,
   type PolicyIndex,
 } from '../../protocol/index.js';
@@ -101,7 +102,7 @@ async function verifiedIndex(
   // Verify before parsing: nothing in the index is looked at until its signature holds.
   const verified = await d.trust
     .verified(server, d.connections.agentFor(server), (anchors) =>
-      verifyPolicy(env.index, env.signature, anchors),
+      verifyIndexSignature(env.index, env.signature, anchors, env.signatureFormat),
     )
     .catch((e: unknown) => {
       throw untrustedSigner(e, env.signer, d.trust.list()) ?? e;

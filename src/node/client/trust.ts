@@ -34,6 +34,8 @@ export interface ClientTrustOptions {
   readonly domainId: string;
   readonly connectTimeoutMs: number;
   readonly requestTimeoutMs: number;
+  /** The clock endorsement windows and endorsed certificates are judged by, ms. */
+  readonly now: () => number;
   readonly onTrustChange?: (change: TrustChange) => void;
 }
 
@@ -78,7 +80,10 @@ export class ClientTrust {
       });
       if (res.status !== 200) return [];
       const list = parseEndorsements(res.body);
-      return await endorsedCertificates(list, this.#trusted, this.#o.domainId);
+      // The client's clock judges each endorsement's window and the endorsed certificate.
+      return await endorsedCertificates(list, this.#trusted, this.#o.domainId, {
+        now: new Date(this.#o.now()),
+      });
     } catch {
       return [];
     }

@@ -41,7 +41,10 @@ export interface ClientOptions {
    * (default: no limit).
    */
   readonly maxIndexAgeMs?: number;
-  /** The clock for `maxIndexAgeMs`, ms since the epoch (default `Date.now`). */
+  /**
+   * The clock, ms since the epoch (default `Date.now`): `maxIndexAgeMs`, and the validity windows
+   * of endorsements and of the certificates they endorse.
+   */
   readonly now?: () => number;
   /**
    * Called when the client comes to trust a new manager certificate through an endorsement by a

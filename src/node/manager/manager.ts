@@ -138,13 +138,27 @@ function pieces(options: ManagerOptions) {
   const activity = new ActivityRecorder(clients, now);
   const onError = (e: unknown) => options.onError?.(e, 'manager');
   const backend = options.store ?? (site.dir !== undefined ? siteStore(site.dir) : memoryStore());
+  const peers = peerSet(options.peers ?? site.peers ?? []);
+  const trusted = (): X509Certificate[] => trustedCertificates(site, peers.certificates());
+  // Policies kept in sealed-policy version 1 (before protocol version 2) are sealed again once.
+  const upgrade = async () =>
+    (
+      await store.upgradeSealed(trusted(), (name, e) =>
+        onError(
+          new ManagerError(
+            'ERR_MANAGER_SITE_INVALID',
+            `policy "${name}" kept in sealed-policy version 1 does not verify or open: dropped`,
+            { cause: e },
+          ),
+        ),
+      )
+    ).length > 0;
   const persistence = new StatePersistence(
     backend,
     { policies: store, clients, activity },
     onError,
+    upgrade,
   );
-  const peers = peerSet(options.peers ?? site.peers ?? []);
-  const trusted = (): X509Certificate[] => trustedCertificates(site, peers.certificates());
   let credentials: Promise<TlsCredentials> | undefined;
   const ownCredentials = () => (credentials ??= tlsCredentials(site.identity));
   return { limits, store, clients, activity, persistence, peers, trusted, ownCredentials, onError };

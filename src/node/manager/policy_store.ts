@@ -8,7 +8,10 @@
  */
 import type { Kcs } from '../../kcs.js';
 import type { ServerIdentity } from '../../cert/types.js';
-import { sealPolicy, signPolicy } from '../../policy/index.js';
+import { sealPolicy } from '../../policy/index.js';
+import { resealVersion1 } from '../../policy/seal.js';
+import { SEALED_VERSION_1 } from '../../policy/sealed_format.js';
+import type { X509Certificate } from '../../cert/x509.js';
 import { ManagerError } from '../../errors.js';
 import {
   INDEX_FORMAT,
@@ -17,6 +20,8 @@ import {
   PROTOCOL_VERSION,
   encodeIndex,
   isPolicyName,
+  signIndex,
+  signReplicationIndex,
   encodeSignedIndexEnvelope,
   type IndexEntry,
 } from '../../protocol/index.js';
@@ -277,6 +282,40 @@ export class PolicyStore {
     this.#index = undefined;
   }
 
+  /**
+   * Upgrades the sealed policies a {@link restore} brought back in version 1 (kept before
+   * protocol version 2; clients now refuse them): each is checked against `trusted`, opened and
+   * sealed again with this site's identity under the next serial, so that a client's
+   * high-water marks take it. One that does not verify or open is dropped and reported through
+   * `onDrop` (a client would refuse it). Resolves the names upgraded or dropped (none once done).
+   */
+  upgradeSealed(
+    trusted: readonly X509Certificate[],
+    onDrop: (name: string, e: unknown) => void,
+  ): Promise<string[]> {
+    return this.#enqueue(async () => {
+      const upgraded: string[] = [];
+      for (const p of [...this.#policies.values()]) {
+        if (p.sealed[4] !== SEALED_VERSION_1) continue;
+        try {
+          const sealed = await resealVersion1(p.sealed, {
+            identity: this.#site.identity,
+            kcs: this.#site.kcs,
+            trusted,
+          });
+          this.#policies.set(p.name, stored(p.name, p.serial + 1, sealed, p.meta));
+          upgraded.push(p.name);
+        } catch (e) {
+          this.#policies.delete(p.name);
+          upgraded.push(p.name);
+          onDrop(p.name, e);
+        }
+      }
+      if (upgraded.length > 0) this.#index = undefined;
+      return upgraded;
+    });
+  }
+
   #takeNewer(entries: readonly { name: string; serial: number; sealed: Uint8Array }[]): string[] {
     const taken: string[] = [];
     for (const e of entries) {
@@ -343,11 +382,18 @@ export class PolicyStore {
       issuedAt: new Date().toISOString(),
       policies,
     });
-    const signature = await signPolicy(bytes, this.#site.identity, {
-      format: this.#signatureFormat,
-    });
+    // Two signatures over the same bytes, one per purpose: clients check the first, replicating
+    // managers the second (docs/formats.md "Signature purposes").
+    const signature = await signIndex(bytes, this.#site.identity, this.#signatureFormat);
+    const replication = await signReplicationIndex(bytes, this.#site.identity);
     const signer = sha256Hex(new Uint8Array(this.#site.identity.certificate.rawData));
-    const env = encodeSignedIndexEnvelope(bytes, signature, this.#signatureFormat, signer);
+    const env = encodeSignedIndexEnvelope(
+      bytes,
+      signature,
+      this.#signatureFormat,
+      signer,
+      replication,
+    );
     if (env.length > MAX_INDEX_BYTES) {
       throw refused(`the signed index would exceed ${MAX_INDEX_BYTES} bytes, which clients refuse`);
     }

@@ -12,6 +12,7 @@ import { committedPath, type CommitFile } from './atomic_file.js';
 import { privacyProblem } from './private.js';
 import {
   encodeEndorsements,
+  ENDORSEMENT_FORMAT,
   ENDORSEMENTS_FILE,
   MAX_ENDORSEMENTS_BYTES,
   parseEndorsements,
@@ -73,7 +74,13 @@ export async function readSiteEndorsements(
   // already reported.
   if (sylink === undefined || domainId === undefined) return list;
   const listed = sylink.certificates.map((c) => c.certificate);
+  const kept: SignedEndorsement[] = [];
   for (const [i, e] of list.entries()) {
+    // A version 1 statement (made before signatures carried their purpose, protocol version 1)
+    // is refused by every version 2 client and cannot be re-signed (the old key is gone): it is
+    // left out of what is served, not a reason to refuse the site.
+    if (isVersion1Statement(e.statement)) continue;
+    kept.push(e);
     try {
       const v = await verifyEndorsement(e, listed, domainId);
       if (!listed.some((c) => c.equal(v.certificate))) {
@@ -87,5 +94,21 @@ export async function readSiteEndorsements(
       problems.push(`${ENDORSEMENTS_FILE}: entry ${i}: ${describe(err)}`);
     }
   }
-  return list;
+  return kept;
+}
+
+// Whether `statement` is a version 1 endorsement statement (looked at without its signature:
+// the result only decides to leave the entry out).
+function isVersion1Statement(statement: Uint8Array): boolean {
+  try {
+    const doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(statement)) as unknown;
+    return (
+      typeof doc === 'object' &&
+      doc !== null &&
+      (doc as { format?: unknown }).format === ENDORSEMENT_FORMAT &&
+      (doc as { version?: unknown }).version === 1
+    );
+  } catch {
+    return false;
+  }
 }

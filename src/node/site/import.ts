@@ -36,7 +36,13 @@ export interface ImportCertificateOptions {
    * old key may be compromised: clients holding the old sylink then need the new sylink.
    */
   readonly dropPrevious?: boolean;
-  /** Clock for the validity rule (default now). */
+  /**
+   * How long the old key's endorsement of the new certificate is valid, ms (default 90 days, at
+   * most 365 days; docs/protocol.md §2.5). A client that has not followed the change by then
+   * needs the new sylink.
+   */
+  readonly endorsementValidityMs?: number;
+  /** Clock for the validity rule and the endorsement's window (default now). */
   readonly now?: Date;
 }
 
@@ -117,7 +123,13 @@ export async function importCertificate(
       byPair.delete(k);
       byPair.set(
         k,
-        await createEndorsement(identity.certificate, site.identity, site.domainId, options.now),
+        await createEndorsement(
+          identity.certificate,
+          site.identity,
+          site.domainId,
+          options.now,
+          options.endorsementValidityMs,
+        ),
       );
     }
   }

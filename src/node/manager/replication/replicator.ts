@@ -13,9 +13,15 @@
 import type { X509Certificate } from '../../../cert/x509.js';
 import { ManagerError } from '../../../errors.js';
 import type { Kcs } from '../../../kcs.js';
-import { openPolicy, verifyPolicy } from '../../../policy/index.js';
+import { openPolicy } from '../../../policy/index.js';
 import type { PolicyStore } from '../policy_store.js';
-import { MAX_INDEX_BYTES, parseIndex, parseSignedIndexEnvelope } from '../../../protocol/index.js';
+import {
+  MAX_INDEX_BYTES,
+  parseIndex,
+  parseSignedIndexEnvelope,
+  verifyIndexSignature,
+  verifyReplicationSignature,
+} from '../../../protocol/index.js';
 import { sha256Hex } from '../../digest.js';
 import type { OwnCredentials } from './peer_client.js';
 import { peerRequest } from './peer_client.js';
@@ -223,8 +229,22 @@ export class Replicator {
     const env = parseSignedIndexEnvelope(res.body);
     const trusted = o.trusted();
     // Verify before looking inside: a peer may relay another manager's index, so any site
-    // manager's signature is accepted, never an embedded certificate.
-    const verified = await verifyPolicy(env.index, env.signature, trusted);
+    // manager's signature is accepted, never an embedded certificate. The replication signature
+    // says "offered for replication" (its own purpose); the index signature must hold too,
+    // since the envelope may be served verbatim to this manager's clients (`adopt`).
+    if (env.replicationSignature === undefined) {
+      throw new ManagerError(
+        'ERR_MANAGER_PROTOCOL',
+        `peer ${peer.label}: the signed index has no replication signature`,
+      );
+    }
+    await verifyReplicationSignature(env.index, env.replicationSignature, trusted);
+    const verified = await verifyIndexSignature(
+      env.index,
+      env.signature,
+      trusted,
+      env.signatureFormat,
+    );
     if (verified.format !== env.signatureFormat) {
       throw new ManagerError(
         'ERR_MANAGER_PROTOCOL',

@@ -30,11 +30,22 @@ export class StatePersistence {
   #queue: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
   #restored: Promise<void> | undefined;
+  readonly #upgrade: (() => Promise<boolean>) | undefined;
 
-  constructor(store: ManagerStore, parts: PersistedParts, onError: (e: unknown) => void) {
+  /**
+   * @param upgrade - run once after a saved state was restored (e.g. re-sealing policies kept in
+   *   an older format); when it resolves `true` the upgraded state is saved at once.
+   */
+  constructor(
+    store: ManagerStore,
+    parts: PersistedParts,
+    onError: (e: unknown) => void,
+    upgrade?: () => Promise<boolean>,
+  ) {
     this.#store = store;
     this.#parts = parts;
     this.#onError = onError;
+    this.#upgrade = upgrade;
     parts.policies.onChange(() => this.save());
     parts.clients.onChange(() => this.#saveSoon());
     parts.activity.onDirty(() => this.#saveSoon());
@@ -42,11 +53,12 @@ export class StatePersistence {
 
   /** Loads the saved state into the parts, once; later calls resolve the same promise. */
   restore(): Promise<void> {
-    return (this.#restored ??= this.#store.load().then((state) => {
+    return (this.#restored ??= this.#store.load().then(async (state) => {
       if (state === undefined) return;
       this.#parts.policies.restore(state);
       this.#parts.clients.restore(state.clients);
       this.#parts.activity.restore(state);
+      if (this.#upgrade !== undefined && (await this.#upgrade())) await this.save();
     }));
   }
 
