@@ -94,9 +94,13 @@ async function keytoolP12(path: string, cn: string): Promise<Uint8Array> {
 }
 
 /** A client that records its trust changes. */
-function recordingClient(sylink: Sylink) {
+function recordingClient(sylink: Sylink, now?: () => number) {
   const changes: TrustChange[] = [];
-  const client = createClient({ sylink, onTrustChange: (c) => changes.push(c) });
+  const client = createClient({
+    sylink,
+    onTrustChange: (c) => changes.push(c),
+    ...(now !== undefined ? { now } : {}),
+  });
   return { client, changes };
 }
 
@@ -242,8 +246,11 @@ describe('certificate change on a single manager: endorsement by the previous ke
         >;
         doc.previousSha256 = '00'.repeat(32);
         const statement = new TextEncoder().encode(JSON.stringify(doc));
-        const { signPolicy } = await import('../../src/policy/index.js');
-        return { statement, signature: await signPolicy(statement, before.identity) };
+        const { signForPurpose } = await import('../../src/policy/purpose_sign.js');
+        return {
+          statement,
+          signature: await signForPurpose('endorsement', statement, before.identity),
+        };
       })();
       const forgeries: Record<string, Uint8Array> = {
         'stranger key': encodeEndorsements([
@@ -295,6 +302,19 @@ describe('certificate change on a single manager: endorsement by the previous ke
         expect(ok.changes.length).toBe(1);
       } finally {
         ok.client.close();
+      }
+      // Issue 14 point 1: the same genuine endorsement, judged by a client whose clock is past
+      // its validity window (default 90 days), is refused: nothing adopted.
+      const late = recordingClient(
+        withServer(before.sylink, { httpsPort: ports.https }),
+        () => Date.now() + 91 * 86_400_000,
+      );
+      try {
+        const e = await errorOf(late.client.heartbeat());
+        expect(e.cause?.code).toBe('ERR_MANAGER_CERTIFICATE_UNTRUSTED');
+        expect(late.changes).toEqual([]);
+      } finally {
+        late.client.close();
       }
     },
   );

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { generateServerIdentity } from '../../src/cert/index.js';
-import { signPolicy, sealPolicy } from '../../src/policy/index.js';
+import { sealPolicy } from '../../src/policy/index.js';
 import { parseSylink, type Sylink } from '../../src/sylink/index.js';
 import { isSepmError } from '../../src/errors.js';
 import { createSite, loadSite, type Site } from '../../src/node/site/site.js';
@@ -20,6 +20,7 @@ import {
   PATH_POLICY_PREFIX,
   encodeSignedIndexEnvelope,
   parseSignedIndexEnvelope,
+  signIndex,
 } from '../../src/protocol/index.js';
 import { requireTool } from '../helpers/tools.js';
 
@@ -220,7 +221,7 @@ describe('site -> manager -> client', () => {
         if (req.url === PATH_INDEX) {
           const r = await fetch(`http://127.0.0.1:${own.http}${PATH_INDEX}`);
           const env = parseSignedIndexEnvelope(new Uint8Array(await r.arrayBuffer()));
-          const sig = await signPolicy(env.index, attacker, { format: 'raw' });
+          const sig = await signIndex(env.index, attacker, 'raw');
           res.end(encodeSignedIndexEnvelope(env.index, sig, 'raw'));
           return;
         }

@@ -44,7 +44,8 @@ describe('protocol documents', () => {
 
   it('refuses malformed indexes with ERR_PROTOCOL_MALFORMED', () => {
     const bad = [
-      { ...sample, version: 2 },
+      { ...sample, version: 1 },
+      { ...sample, version: 3 },
       { ...sample, domainId: 'ab'.repeat(16) },
       { ...sample, serial: -1 },
       { ...sample, serial: 1.5 },
