@@ -21,7 +21,7 @@ import { makeSite, type TestSite } from './helpers.js';
 
 /** What version 1 made: the same container with version 01, signed over the bare bytes. */
 async function sealV1(data: Uint8Array, identity: ServerIdentity, kcs: TestSite['site']['kcs']) {
-  const v2 = await sealPolicy(data, { identity, kcs });
+  const v2 = await sealPolicy(data, identity, kcs);
   const body = Buffer.from(v2.subarray(0, v2.length - 256));
   body[4] = 1;
   const sig = sign('sha256', body, {
