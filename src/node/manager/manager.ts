@@ -197,6 +197,25 @@ function sylinkOf(
     });
 }
 
+// `publishPolicy`'s argument checks. A name outside the protocol's rules is left to the store
+// (ERR_MANAGER_POLICY_REFUSED, as clients would refuse it); SEPM's stricter characters, an
+// unknown type or a long description are argument errors.
+function checkPublishArguments(name: unknown, data: unknown, opts: PublishPolicyOptions): void {
+  if (typeof name !== 'string') throw new TypeError('"name" expected a string');
+  if (isPolicyName(name) && !isSepmPolicyName(name)) {
+    throw new TypeError(
+      '"name" expected 1..128 characters without control characters or / \\ * ? < > | : "',
+    );
+  }
+  if (opts.type !== undefined && !isSepmPolicyType(opts.type)) {
+    throw new TypeError(`"options.type" expected one of ${SEPM_POLICY_TYPES.join(', ')}`);
+  }
+  if (opts.desc !== undefined && (typeof opts.desc !== 'string' || opts.desc.length > 1024)) {
+    throw new TypeError('"options.desc" expected a string of at most 1024 characters');
+  }
+  if (!(data instanceof Uint8Array)) throw new TypeError('"data" expected Uint8Array');
+}
+
 /**
  * Creates a manager for `site`. Nothing listens until {@link Manager.listen}.
  *
@@ -263,21 +282,7 @@ export function createManager(options: ManagerOptions): Manager {
     },
     handler: (role) => life.listenerFor(role),
     async publishPolicy(name, data, opts = {}) {
-      if (typeof name !== 'string') throw new TypeError('"name" expected a string');
-      // A name outside the protocol's rules is refused by the store (ERR_MANAGER_POLICY_REFUSED,
-      // as clients would refuse it); SEPM's stricter characters are an argument error.
-      if (isPolicyName(name) && !isSepmPolicyName(name)) {
-        throw new TypeError(
-          '"name" expected 1..128 characters without control characters or / \\ * ? < > | : "',
-        );
-      }
-      if (opts.type !== undefined && !isSepmPolicyType(opts.type)) {
-        throw new TypeError(`"options.type" expected one of ${SEPM_POLICY_TYPES.join(', ')}`);
-      }
-      if (opts.desc !== undefined && (typeof opts.desc !== 'string' || opts.desc.length > 1024)) {
-        throw new TypeError('"options.desc" expected a string of at most 1024 characters');
-      }
-      if (!(data instanceof Uint8Array)) throw new TypeError('"data" expected Uint8Array');
+      checkPublishArguments(name, data, opts);
       await p.persistence.restore();
       // Fields not given keep their value; a new name gets type `av`, enabled, no description.
       return p.store.publish(name, data, {

@@ -226,38 +226,8 @@ export class Replicator {
       o.timeoutMs,
     );
     expectOk(peer, res.status);
-    const env = parseSignedIndexEnvelope(res.body);
     const trusted = o.trusted();
-    // Verify before looking inside: a peer may relay another manager's index, so any site
-    // manager's signature is accepted, never an embedded certificate. The replication signature
-    // says "offered for replication" (its own purpose); the index signature must hold too,
-    // since the envelope may be served verbatim to this manager's clients (`adopt`).
-    if (env.replicationSignature === undefined) {
-      throw new ManagerError(
-        'ERR_MANAGER_PROTOCOL',
-        `peer ${peer.label}: the signed index has no replication signature`,
-      );
-    }
-    await verifyReplicationSignature(env.index, env.replicationSignature, trusted);
-    const verified = await verifyIndexSignature(
-      env.index,
-      env.signature,
-      trusted,
-      env.signatureFormat,
-    );
-    if (verified.format !== env.signatureFormat) {
-      throw new ManagerError(
-        'ERR_MANAGER_PROTOCOL',
-        `peer ${peer.label}: index signature is not in the announced format`,
-      );
-    }
-    const index = parseIndex(env.index);
-    if (index.domainId !== o.domainId) {
-      throw new ManagerError(
-        'ERR_MANAGER_PROTOCOL',
-        `peer ${peer.label} served the index of another domain`,
-      );
-    }
+    const index = await verifiedPeerIndex(peer, res.body, trusted, o.domainId);
     const wanted = index.policies.filter((e) => {
       const cur = o.store.get(e.name);
       return (
@@ -319,4 +289,46 @@ function expectOk(peer: ReplicationPeer, status: number): void {
     );
   }
   throw new ManagerError('ERR_MANAGER_PROTOCOL', `peer ${peer.label} answered ${status}`);
+}
+
+// A peer's signed index, checked before anything in it is used: the replication signature (its
+// own purpose) and the index signature by a site manager, the announced format, this domain.
+async function verifiedPeerIndex(
+  peer: ReplicationPeer,
+  body: Uint8Array,
+  trusted: X509Certificate[],
+  domainId: string,
+) {
+  const env = parseSignedIndexEnvelope(body);
+  // Verify before looking inside: a peer may relay another manager's index, so any site
+  // manager's signature is accepted, never an embedded certificate. The replication signature
+  // says "offered for replication" (its own purpose); the index signature must hold too,
+  // since the envelope may be served verbatim to this manager's clients (`adopt`).
+  if (env.replicationSignature === undefined) {
+    throw new ManagerError(
+      'ERR_MANAGER_PROTOCOL',
+      `peer ${peer.label}: the signed index has no replication signature`,
+    );
+  }
+  await verifyReplicationSignature(env.index, env.replicationSignature, trusted);
+  const verified = await verifyIndexSignature(
+    env.index,
+    env.signature,
+    trusted,
+    env.signatureFormat,
+  );
+  if (verified.format !== env.signatureFormat) {
+    throw new ManagerError(
+      'ERR_MANAGER_PROTOCOL',
+      `peer ${peer.label}: index signature is not in the announced format`,
+    );
+  }
+  const index = parseIndex(env.index);
+  if (index.domainId !== domainId) {
+    throw new ManagerError(
+      'ERR_MANAGER_PROTOCOL',
+      `peer ${peer.label} served the index of another domain`,
+    );
+  }
+  return index;
 }
