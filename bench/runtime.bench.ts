@@ -12,17 +12,26 @@
  * RUNTIME_BENCH_BASE (commit), RUNTIME_BENCH_ROUNDS (default 7), RUNTIME_BENCH_MS (default 300),
  * RUNTIME_BENCH_ONLY (comma-separated words of case names).
  *
+ * Dependencies the baseline has and this checkout no longer has (xmlbuilder2, dropped by issue 16)
+ * are installed once into `.tmp/bench-baseline/node_modules` (`npm install --no-save`), where the
+ * baseline bundle finds them.
+ *
  * Method: every round measures every case for both versions, alternating which goes first; a
  * measurement runs whole awaited calls for at least RUNTIME_BENCH_MS after a warm-up call. The
  * figure is the median over rounds of the per-round ratio after / before (time per call).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import * as after from '../src/index.js';
+import * as afterIndex from '../src/index.js';
+import { setWasmEnabled } from '../src/twofish/words.js';
+
+// The library plus the switch of the WebAssembly Twofish kernel, so that both versions can be
+// timed on the JavaScript kernel too.
+const after = { ...afterIndex, setWasmEnabled };
 
 const BASE = process.env.RUNTIME_BENCH_BASE ?? '7b39f352b594a5aa088d6c5280cdd4aa64722a4c';
 const ROUNDS = Math.max(3, Number(process.env.RUNTIME_BENCH_ROUNDS ?? 7));
@@ -31,13 +40,20 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 async function loadBaseline(): Promise<typeof after> {
   const commit = execFileSync('git', ['rev-parse', BASE], { cwd: root }).toString().trim();
-  const dir = join(root, '.tmp', 'bench-baseline', commit);
-  const out = join(dir, 'index.mjs');
+  const top = join(root, '.tmp', 'bench-baseline');
+  const dir = join(top, commit);
+  const out = join(dir, 'bench.mjs');
   if (!existsSync(out)) {
     mkdirSync(dir, { recursive: true });
-    execFileSync('sh', ['-c', `git archive ${commit} src | tar -x -C "${dir}"`], { cwd: root });
+    execFileSync('sh', ['-c', `git archive ${commit} src package.json | tar -x -C "${dir}"`], {
+      cwd: root,
+    });
+    writeFileSync(
+      join(dir, 'entry.ts'),
+      "export * from './src/index.js';\nexport { setWasmEnabled } from './src/twofish/words.js';\n",
+    );
     await build({
-      entryPoints: [join(dir, 'src', 'index.ts')],
+      entryPoints: [join(dir, 'entry.ts')],
       bundle: true,
       format: 'esm',
       platform: 'node',
@@ -45,6 +61,33 @@ async function loadBaseline(): Promise<typeof after> {
       outfile: out,
       logLevel: 'warning',
     });
+  }
+  // The baseline's dependencies that this checkout no longer installs.
+  const deps = (
+    JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    }
+  ).dependencies;
+  // Installed together (a second `npm install --no-save` would prune the first one's packages).
+  const missing = Object.entries(deps ?? {}).filter(
+    ([name]) => !existsSync(join(root, 'node_modules', name, 'package.json')),
+  );
+  const installed = missing.every(([name]) =>
+    existsSync(join(top, 'node_modules', name, 'package.json')),
+  );
+  if (!installed) {
+    if (!existsSync(join(top, 'package.json'))) writeFileSync(join(top, 'package.json'), '{}\n');
+    execFileSync(
+      'npm',
+      [
+        'install',
+        '--no-save',
+        '--no-package-lock',
+        '--ignore-scripts',
+        ...missing.map(([name, range]) => `${name}@${range}`),
+      ],
+      { cwd: top, stdio: 'ignore' },
+    );
   }
   return (await import(pathToFileURL(out).href)) as typeof after;
 }
@@ -101,7 +144,98 @@ const open = (lib: Lib, sealed: Uint8Array, kcs: unknown) =>
     ? (lib.openPolicy as (...a: unknown[]) => Promise<unknown>)(sealed, { kcs, trusted })
     : (lib.openPolicy as (...a: unknown[]) => Promise<unknown>)(sealed, kcs, trusted);
 
+const SYLINK_SERVERS = Array.from({ length: 20 }, (_, i) => ({
+  address: `sepm${i}.example`,
+  priority: 1 + (i % 3),
+  certificate: i < 5 ? identity.certificate : undefined,
+}));
+const sylinkText = before.buildSylink(
+  before.createSylink({
+    domainId: '1E814550AC1E00027245A393F26DBE37',
+    kcs: before.Kcs.parse(KCS),
+    servers: SYLINK_SERVERS,
+  }),
+);
+const tfKey = new Uint8Array(16).map((_, i) => 29 * i + 1);
+const tfIv = new Uint8Array(16).map((_, i) => 7 * i + 3);
+
+/** Runs `make`'s operation on the JavaScript Twofish kernel (the fallback where WebAssembly is refused). */
+const onJsKernel = (l: Lib, op: () => unknown) => (): unknown => {
+  const was = l.setWasmEnabled(false);
+  try {
+    return op();
+  } finally {
+    l.setWasmEnabled(was);
+  }
+};
+
 const cases: Case[] = [
+  {
+    name: 'twofishCbc encrypt 1 MiB',
+    make: async (l) => {
+      const c = l.twofishCbc(tfKey, tfIv, { padding: false });
+      return () => c.encrypt(MiB);
+    },
+  },
+  {
+    name: 'twofishCbc decrypt 1 MiB',
+    make: async (l) => {
+      const c = l.twofishCbc(tfKey, tfIv, { padding: false });
+      return () => c.decrypt(MiB);
+    },
+  },
+  {
+    name: 'twofishCbc encrypt 1 MiB, JS kernel',
+    make: async (l) => {
+      const c = l.twofishCbc(tfKey, tfIv, { padding: false });
+      return onJsKernel(l, () => c.encrypt(MiB));
+    },
+  },
+  {
+    name: 'twofishCbc decrypt 1 MiB, JS kernel',
+    make: async (l) => {
+      const c = l.twofishCbc(tfKey, tfIv, { padding: false });
+      return onJsKernel(l, () => c.decrypt(MiB));
+    },
+  },
+  {
+    name: 'twofishCtr 1 MiB, JS kernel',
+    make: async (l) => {
+      const c = l.twofishCtr(tfKey, tfIv);
+      return onJsKernel(l, () => c.encrypt(MiB));
+    },
+  },
+  {
+    name: 'Twofish.encryptBlock x 65,536',
+    make: async (l) => {
+      const t = new l.Twofish(tfKey);
+      const out = new Uint8Array(16);
+      return () => {
+        for (let at = 0; at < MiB.length; at += 16) t.encryptBlock(MiB, at, out);
+      };
+    },
+  },
+  {
+    name: 'Twofish.decryptBlock x 65,536',
+    make: async (l) => {
+      const t = new l.Twofish(tfKey);
+      const out = new Uint8Array(16);
+      return () => {
+        for (let at = 0; at < MiB.length; at += 16) t.decryptBlock(MiB, at, out);
+      };
+    },
+  },
+  {
+    name: 'parseSylink (20 servers, 5 certificates)',
+    make: async (l) => () => l.parseSylink(sylinkText),
+  },
+  {
+    name: 'buildSylink (20 servers, 5 certificates)',
+    make: async (l) => {
+      const model = l.parseSylink(sylinkText);
+      return () => l.buildSylink(model);
+    },
+  },
   {
     name: 'readKeystore PKCS#12 10,000 it.',
     make: async (l) => () => l.readKeystore(p12k10, 'changeit'),
@@ -173,6 +307,22 @@ if (only.length > 0) {
   const keep = cases.filter((c) => only.some((w) => c.name.toLowerCase().includes(w)));
   cases.splice(0, cases.length, ...keep);
 }
+// Same results: the Twofish outputs on both kernels and the sylink text, before and after.
+for (const l of [before, after]) {
+  const c = l.twofishCbc(tfKey, tfIv, { padding: false });
+  const js = onJsKernel(l, () => c.encrypt(MiB))() as Uint8Array;
+  if (Buffer.compare(c.encrypt(MiB), js) !== 0) throw new Error('Twofish kernels disagree');
+}
+if (
+  Buffer.compare(
+    before.twofishCbc(tfKey, tfIv).encrypt(MiB),
+    after.twofishCbc(tfKey, tfIv).encrypt(MiB),
+  ) !== 0 ||
+  after.buildSylink(after.parseSylink(sylinkText)) !== sylinkText
+) {
+  throw new Error('results differ between before and after');
+}
+
 const ops = new Map<string, [() => unknown, () => unknown]>();
 for (const c of cases) ops.set(c.name, [await c.make(before), await c.make(after)]);
 
