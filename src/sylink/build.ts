@@ -121,85 +121,17 @@ export function buildSylink(sylink: Sylink): string {
 }
 
 class TreeWriter {
+  /**
+   * Writes `CommConf`: its `AgentCommunicationSetting`, `ServerList`s, `CertificateList` and
+   * `RegisterClient` children, each built by a method of its own.
+   */
   commConf(sylink: Sylink, parent: XmlElement, scope: Scope, depth: number): void {
     const xml = sylink.xml ?? {};
-    const comm = sylink.communication ?? {};
-    const acsAttrs = {
-      ...typedAttributes(
-        comm as Record<string, unknown>,
-        COMMUNICATION_ATTRIBUTES,
-        comm.xml,
-        'sylink.communication',
-      ),
-      [KCS_ATTRIBUTE]: sylink.kcs.toHex(),
-    };
-    const acs: Child = (p, s, d) =>
-      this.known(
-        p,
-        E.communication,
-        acsAttrs,
-        [...names(COMMUNICATION_ATTRIBUTES), KCS_ATTRIBUTE],
-        comm.xml,
-        'sylink.communication',
-        [],
-        {},
-        s,
-        d,
-      );
     const lists = sylink.serverLists.map(
       (list, i): Child =>
         (p, s, d) =>
           this.serverList(list, `sylink.serverLists[${i}]`, p, s, d),
     );
-    const certs = sylink.certificates.map(
-      (c, i): Child =>
-        (p, s) =>
-          this.certificate(c, `sylink.certificates[${i}]`, p, s),
-    );
-    const certList: Child[] =
-      certs.length > 0 || xml.certificateList !== undefined
-        ? [
-            (p, s, d) =>
-              this.known(
-                p,
-                E.certificateList,
-                {},
-                [],
-                xml.certificateList,
-                'sylink.xml.certificateList',
-                [E.certificate],
-                { [E.certificate]: certs },
-                s,
-                d,
-              ),
-          ]
-        : [];
-    const rc = sylink.registerClient;
-    const register: Child[] =
-      rc === undefined
-        ? []
-        : [
-            (p, s, d) => {
-              const attrs = typedAttributes(
-                rc as Record<string, unknown>,
-                REGISTER_CLIENT_ATTRIBUTES,
-                rc.xml,
-                'sylink.registerClient',
-              );
-              this.known(
-                p,
-                E.registerClient,
-                attrs,
-                names(REGISTER_CLIENT_ATTRIBUTES),
-                rc.xml,
-                'sylink.registerClient',
-                [],
-                {},
-                s,
-                d,
-              );
-            },
-          ];
     this.known(
       parent,
       E.commConf,
@@ -209,14 +141,97 @@ class TreeWriter {
       'sylink.xml.commConf',
       [E.communication, E.serverList, E.certificateList, E.registerClient],
       {
-        [E.communication]: [acs],
+        [E.communication]: [this.communication(sylink)],
         [E.serverList]: lists,
-        [E.certificateList]: certList,
-        [E.registerClient]: register,
+        [E.certificateList]: this.certificateList(sylink),
+        [E.registerClient]: this.registerClient(sylink),
       },
       scope,
       depth,
     );
+  }
+
+  /** `AgentCommunicationSetting`: the typed communication fields plus the site key. */
+  communication(sylink: Sylink): Child {
+    const comm = sylink.communication ?? {};
+    const attrs = {
+      ...typedAttributes(
+        comm as Record<string, unknown>,
+        COMMUNICATION_ATTRIBUTES,
+        comm.xml,
+        'sylink.communication',
+      ),
+      [KCS_ATTRIBUTE]: sylink.kcs.toHex(),
+    };
+    return (p, s, d) => {
+      this.known(
+        p,
+        E.communication,
+        attrs,
+        [...names(COMMUNICATION_ATTRIBUTES), KCS_ATTRIBUTE],
+        comm.xml,
+        'sylink.communication',
+        [],
+        {},
+        s,
+        d,
+      );
+    };
+  }
+
+  /** `CertificateList`, written when there is a certificate or the parsed file had the element. */
+  certificateList(sylink: Sylink): Child[] {
+    const xml = sylink.xml ?? {};
+    const certs = sylink.certificates.map(
+      (c, i): Child =>
+        (p, s) =>
+          this.certificate(c, `sylink.certificates[${i}]`, p, s),
+    );
+    if (certs.length === 0 && xml.certificateList === undefined) return [];
+    return [
+      (p, s, d) => {
+        this.known(
+          p,
+          E.certificateList,
+          {},
+          [],
+          xml.certificateList,
+          'sylink.xml.certificateList',
+          [E.certificate],
+          { [E.certificate]: certs },
+          s,
+          d,
+        );
+      },
+    ];
+  }
+
+  /** `RegisterClient`, only when the model has one. */
+  registerClient(sylink: Sylink): Child[] {
+    const rc = sylink.registerClient;
+    if (rc === undefined) return [];
+    return [
+      (p, s, d) => {
+        const attrs = typedAttributes(
+          rc as Record<string, unknown>,
+          REGISTER_CLIENT_ATTRIBUTES,
+          rc.xml,
+          'sylink.registerClient',
+        );
+        this.known(
+          p,
+          E.registerClient,
+          attrs,
+          names(REGISTER_CLIENT_ATTRIBUTES),
+          rc.xml,
+          'sylink.registerClient',
+          [],
+          {},
+          s,
+          d,
+        );
+      },
+    ];
   }
 
   serverList(

@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { SaxesParser } from 'saxes';
+import { SaxesParser, type SaxesTag } from 'saxes';
 import { SylinkError } from '../errors.js';
 import { checkDeclaredEncoding, type DetectedEncoding } from './decode.js';
 import type { XmlElement, XmlNode } from './model.js';
@@ -80,27 +80,138 @@ export function readXmlTree(text: string, encoding: DetectedEncoding, limits: Xm
 
 const NEEDS_NAMESPACES = Symbol('needs namespace processing');
 
+/** The parser of one pass; `xmlns` is decided per pass (see {@link readXmlTree}). */
+type Parser = SaxesParser<{ xmlns: boolean; position: true }>;
+
+/** One pass of saxes over `text`; throws {@link NEEDS_NAMESPACES} to ask for the second one. */
 function readOnce(
   text: string,
   encoding: DetectedEncoding,
   limits: XmlLimits,
   namespaces: boolean,
 ): XmlTree {
-  const parser = new SaxesParser({ xmlns: namespaces, position: true });
-  const here = (): Position => ({ line: parser.line, column: parser.column + 1 });
-  const limit = (what: string): never => {
-    throw new SylinkError('ERR_SYLINK_LIMIT_EXCEEDED', `sylink.xml exceeds ${what}`, here());
-  };
+  const parser: Parser = new SaxesParser({ xmlns: namespaces, position: true });
+  const tree = new TreeBuilder(parser, text, encoding, limits, namespaces);
+  listen(parser, tree);
+  try {
+    parser.write(text).close();
+  } catch (cause) {
+    if (cause instanceof SylinkError || cause === NEEDS_NAMESPACES) throw cause;
+    throw malformed(text, parser.position, tree.here(), cause);
+  }
+  return tree.result();
+}
 
-  const starts = new Map<XmlElement, number>();
-  const stack: MutableElement[] = [];
-  const prolog: XmlNode[] = [];
-  const epilog: XmlNode[] = [];
-  let root: MutableElement | undefined;
-  let elements = 0;
+/**
+ * Registers the seven handlers (no more: see the module note on V8's dictionary mode). Each
+ * checks its limit as soon as saxes reports the item, so a hostile file stops early.
+ */
+function listen(parser: Parser, tree: TreeBuilder): void {
+  const { maxTextLength } = tree.limits;
+  parser.on('doctype', () => {
+    // Backstop only: findPrologDoctype has refused every DOCTYPE a well-formed prolog can hold.
+    throw new SylinkError('ERR_SYLINK_DTD_FORBIDDEN', undefined, tree.here());
+  });
+  parser.on('opentag', (tag) => tree.open(tag));
+  parser.on('closetag', () => tree.close());
+  parser.on('text', (t) => {
+    if (t.length > maxTextLength) tree.limit(`maxTextLength (${maxTextLength})`);
+    tree.append({ type: 'text', text: t });
+  });
+  parser.on('cdata', (t) => {
+    if (t.length > maxTextLength) tree.limit(`maxTextLength (${maxTextLength})`);
+    tree.append({ type: 'cdata', text: t });
+  });
+  parser.on('comment', (t) => {
+    if (t.length > maxTextLength) tree.limit(`maxTextLength (${maxTextLength})`);
+    tree.append({ type: 'comment', text: t });
+  });
+  parser.on('processinginstruction', (pi) => {
+    // Namespaces 1.0 §7: no colon in PI targets; saxes checks that in namespace mode.
+    if (!tree.namespaces && pi.target.includes(':')) throw NEEDS_NAMESPACES;
+    if (pi.body.length > maxTextLength) tree.limit(`maxTextLength (${maxTextLength})`);
+    tree.append({ type: 'pi', target: pi.target, body: pi.body });
+  });
+}
 
-  const append = (node: XmlNode): void => {
-    const parent = stack[stack.length - 1];
+/** The tree under construction during one pass, and the element-level checks. */
+class TreeBuilder {
+  private readonly starts = new Map<XmlElement, number>();
+  private readonly stack: MutableElement[] = [];
+  private readonly prolog: XmlNode[] = [];
+  private readonly epilog: XmlNode[] = [];
+  private root: MutableElement | undefined;
+  private elements = 0;
+
+  constructor(
+    private readonly parser: Parser,
+    private readonly text: string,
+    private readonly encoding: DetectedEncoding,
+    readonly limits: XmlLimits,
+    readonly namespaces: boolean,
+  ) {}
+
+  here(): Position {
+    return { line: this.parser.line, column: this.parser.column + 1 };
+  }
+
+  limit(what: string): never {
+    throw new SylinkError('ERR_SYLINK_LIMIT_EXCEEDED', `sylink.xml exceeds ${what}`, this.here());
+  }
+
+  /** A start tag: encoding, depth, count and attribute checks, then the element joins the tree. */
+  open(tag: SaxesTag): void {
+    const { limits, stack } = this;
+    if (this.elements === 0) {
+      // The declaration, if any, precedes the root (XML 1.0 §2.8).
+      const problem = checkDeclaredEncoding(this.parser.xmlDecl.encoding, this.encoding);
+      if (problem !== undefined) {
+        throw new SylinkError('ERR_SYLINK_ENCODING', problem, { line: 1, column: 1 });
+      }
+    }
+    if (stack.length + 1 > limits.maxDepth) this.limit(`maxDepth (${limits.maxDepth})`);
+    if (++this.elements > limits.maxElements) this.limit(`maxElements (${limits.maxElements})`);
+    if (!this.namespaces && tag.name.includes(':')) throw NEEDS_NAMESPACES;
+    const el: MutableElement = {
+      type: 'element',
+      name: tag.name,
+      attributes: this.attributes(tag),
+      children: [],
+    };
+    // Where the start tag begins: `<` cannot occur inside it (attribute values refuse it), so
+    // the last `<` before the parser's position is its first character.
+    this.starts.set(el, this.text.lastIndexOf('<', this.parser.position - 1));
+    if (stack.length === 0) this.root = el;
+    else stack[stack.length - 1]!.children.push(el);
+    stack.push(el);
+  }
+
+  /** The attributes of a start tag as name to value, checked against the limits. */
+  private attributes(tag: SaxesTag): Record<string, string> {
+    const { limits, namespaces } = this;
+    // Both maps have a null prototype; without namespaces the values are the strings.
+    const raw = tag.attributes as Record<string, string | { value: string }>;
+    const names = Object.keys(raw);
+    if (names.length > limits.maxAttributes) this.limit(`maxAttributes (${limits.maxAttributes})`);
+    let attrs = raw as Record<string, string>;
+    if (namespaces) attrs = Object.create(null) as Record<string, string>;
+    for (const name of names) {
+      if (!namespaces && (name === 'xmlns' || name.includes(':'))) throw NEEDS_NAMESPACES;
+      const value = namespaces ? (raw[name] as { value: string }).value : (raw[name] as string);
+      if (value.length > limits.maxAttributeLength) {
+        this.limit(`maxAttributeLength (${limits.maxAttributeLength})`);
+      }
+      if (namespaces) attrs[name] = value;
+    }
+    return attrs;
+  }
+
+  close(): void {
+    this.stack.pop();
+  }
+
+  append(node: XmlNode): void {
+    const parent = this.stack[this.stack.length - 1];
     if (parent !== undefined) {
       const last = parent.children[parent.children.length - 1];
       // Keep one text node per run of character data whatever chunks the parser reports.
@@ -108,88 +219,27 @@ function readOnce(
         parent.children[parent.children.length - 1] = { type: 'text', text: last.text + node.text };
       } else parent.children.push(node);
     } else if (node.type === 'comment' || node.type === 'pi') {
-      (root === undefined ? prolog : epilog).push(node);
+      (this.root === undefined ? this.prolog : this.epilog).push(node);
     }
     // Text outside the root can only be whitespace here (saxes refuses anything else).
-  };
-
-  parser.on('doctype', () => {
-    // Backstop only: findPrologDoctype has refused every DOCTYPE a well-formed prolog can hold.
-    throw new SylinkError('ERR_SYLINK_DTD_FORBIDDEN', undefined, here());
-  });
-  parser.on('opentag', (tag) => {
-    if (elements === 0) {
-      // The declaration, if any, precedes the root (XML 1.0 §2.8).
-      const problem = checkDeclaredEncoding(parser.xmlDecl.encoding, encoding);
-      if (problem !== undefined) {
-        throw new SylinkError('ERR_SYLINK_ENCODING', problem, { line: 1, column: 1 });
-      }
-    }
-    if (stack.length + 1 > limits.maxDepth) limit(`maxDepth (${limits.maxDepth})`);
-    if (++elements > limits.maxElements) limit(`maxElements (${limits.maxElements})`);
-    if (!namespaces && tag.name.includes(':')) throw NEEDS_NAMESPACES;
-    // Both maps have a null prototype; without namespaces the values are the strings.
-    const raw = tag.attributes as Record<string, string | { value: string }>;
-    const names = Object.keys(raw);
-    if (names.length > limits.maxAttributes) limit(`maxAttributes (${limits.maxAttributes})`);
-    let attrs = raw as Record<string, string>;
-    if (namespaces) attrs = Object.create(null) as Record<string, string>;
-    for (const name of names) {
-      if (!namespaces && (name === 'xmlns' || name.includes(':'))) throw NEEDS_NAMESPACES;
-      const value = namespaces ? (raw[name] as { value: string }).value : (raw[name] as string);
-      if (value.length > limits.maxAttributeLength) {
-        limit(`maxAttributeLength (${limits.maxAttributeLength})`);
-      }
-      if (namespaces) attrs[name] = value;
-    }
-    const el: MutableElement = { type: 'element', name: tag.name, attributes: attrs, children: [] };
-    // Where the start tag begins: `<` cannot occur inside it (attribute values refuse it), so
-    // the last `<` before the parser's position is its first character.
-    starts.set(el, text.lastIndexOf('<', parser.position - 1));
-    if (stack.length === 0) root = el;
-    else stack[stack.length - 1]!.children.push(el);
-    stack.push(el);
-  });
-  parser.on('closetag', () => {
-    stack.pop();
-  });
-  parser.on('text', (t) => {
-    if (t.length > limits.maxTextLength) limit(`maxTextLength (${limits.maxTextLength})`);
-    append({ type: 'text', text: t });
-  });
-  parser.on('cdata', (t) => {
-    if (t.length > limits.maxTextLength) limit(`maxTextLength (${limits.maxTextLength})`);
-    append({ type: 'cdata', text: t });
-  });
-  parser.on('comment', (t) => {
-    if (t.length > limits.maxTextLength) limit(`maxTextLength (${limits.maxTextLength})`);
-    append({ type: 'comment', text: t });
-  });
-  parser.on('processinginstruction', (pi) => {
-    // Namespaces 1.0 §7: no colon in PI targets; saxes checks that in namespace mode.
-    if (!namespaces && pi.target.includes(':')) throw NEEDS_NAMESPACES;
-    if (pi.body.length > limits.maxTextLength) limit(`maxTextLength (${limits.maxTextLength})`);
-    append({ type: 'pi', target: pi.target, body: pi.body });
-  });
-
-  try {
-    parser.write(text).close();
-  } catch (cause) {
-    if (cause instanceof SylinkError || cause === NEEDS_NAMESPACES) throw cause;
-    throw malformed(text, parser.position, here(), cause);
   }
-  if (root === undefined) {
-    throw new SylinkError('ERR_SYLINK_MALFORMED', 'sylink.xml has no root element', here());
+
+  /** The finished tree; a document without a root element is malformed. */
+  result(): XmlTree {
+    const { root, starts, text } = this;
+    if (root === undefined) {
+      throw new SylinkError('ERR_SYLINK_MALFORMED', 'sylink.xml has no root element', this.here());
+    }
+    return {
+      root,
+      prolog: this.prolog,
+      epilog: this.epilog,
+      positionOf: (el) => {
+        const at = starts.get(el);
+        return at === undefined || at < 0 ? undefined : lineColumn(text, at);
+      },
+    };
   }
-  return {
-    root,
-    prolog,
-    epilog,
-    positionOf: (el) => {
-      const at = starts.get(el);
-      return at === undefined || at < 0 ? undefined : lineColumn(text, at);
-    },
-  };
 }
 
 // saxes reports a DOCTYPE or ENTITY in the wrong place as a syntax error; name it for what it is.
