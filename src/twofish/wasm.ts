@@ -264,74 +264,8 @@ function kernel(encrypt: boolean, mode: KernelMode, rounds: Uint8Array): Body {
   }
   f.op(OP.block).op(VOID).op(OP.loop).op(VOID);
   f.get(FROM).get(TO).op(OP.i32GeU).op(OP.brIf).op(1);
-  if (encrypt) {
-    // Input whitening with K_0..K_3 (§4.1), after the mode's input transform.
-    const regs = [A, B, C, D];
-    for (let i = 0; i < 4; i++) {
-      if (mode === 'ctr') bswap(f, C0 + i);
-      else {
-        f.get(FROM).load(DATA + 4 * i);
-        if (mode === 'cbc') f.get(C0 + i).op(OP.i32Xor);
-      }
-      f.subkey(i).op(OP.i32Xor).set(regs[i]!);
-    }
-    f.append(rounds);
-    // Output whitening with K_4..K_7 after undoing the last swap: (C, D, A, B).
-    const outRegs = [C, D, A, B];
-    for (let i = 0; i < 4; i++) {
-      if (mode === 'ctr') {
-        f.get(FROM)
-          .get(FROM)
-          .load(DATA + 4 * i);
-        f.get(outRegs[i]!)
-          .op(OP.i32Xor)
-          .subkey(4 + i)
-          .op(OP.i32Xor);
-        f.store(DATA + 4 * i);
-      } else if (mode === 'cbc') {
-        f.get(FROM)
-          .get(outRegs[i]!)
-          .subkey(4 + i)
-          .op(OP.i32Xor)
-          .tee(C0 + i)
-          .store(DATA + 4 * i);
-      } else {
-        f.get(FROM)
-          .get(outRegs[i]!)
-          .subkey(4 + i)
-          .op(OP.i32Xor)
-          .store(DATA + 4 * i);
-      }
-    }
-    if (mode === 'ctr') {
-      // 128-bit increment: C3 is least significant; carry while a word wraps to 0.
-      f.get(C3).const(1).op(OP.i32Add).tee(C3).op(OP.i32Eqz).op(OP.if).op(VOID);
-      f.get(C2).const(1).op(OP.i32Add).tee(C2).op(OP.i32Eqz).op(OP.if).op(VOID);
-      f.get(C1).const(1).op(OP.i32Add).tee(C1).op(OP.i32Eqz).op(OP.if).op(VOID);
-      f.get(C0).const(1).op(OP.i32Add).set(C0);
-      f.op(OP.end).op(OP.end).op(OP.end);
-    }
-  } else {
-    // Undo the output whitening and the last swap (§4.1).
-    const regs = [C, D, A, B];
-    for (let i = 0; i < 4; i++) {
-      f.get(FROM).load(DATA + 4 * i);
-      if (mode === 'cbc') f.tee(W0 + i);
-      f.subkey(4 + i)
-        .op(OP.i32Xor)
-        .set(regs[i]!);
-    }
-    f.append(rounds);
-    const outRegs = [A, B, C, D];
-    for (let i = 0; i < 4; i++) {
-      f.get(FROM).get(outRegs[i]!).subkey(i).op(OP.i32Xor);
-      if (mode === 'cbc') f.get(C0 + i).op(OP.i32Xor);
-      f.store(DATA + 4 * i);
-    }
-    if (mode === 'cbc') {
-      for (let i = 0; i < 4; i++) f.get(W0 + i).set(C0 + i);
-    }
-  }
+  if (encrypt) encryptBlock(f, mode, rounds);
+  else decryptBlock(f, mode, rounds);
   f.get(FROM).const(16).op(OP.i32Add).set(FROM);
   f.op(OP.br).op(0).op(OP.end).op(OP.end);
   if (chained) {
@@ -342,6 +276,79 @@ function kernel(encrypt: boolean, mode: KernelMode, rounds: Uint8Array): Body {
   }
   f.op(OP.end);
   return f;
+}
+
+/** The loop body of an encrypting kernel: one block at `FROM`, with the mode's chaining. */
+function encryptBlock(f: Body, mode: KernelMode, rounds: Uint8Array): void {
+  // Input whitening with K_0..K_3 (§4.1), after the mode's input transform.
+  const regs = [A, B, C, D];
+  for (let i = 0; i < 4; i++) {
+    if (mode === 'ctr') bswap(f, C0 + i);
+    else {
+      f.get(FROM).load(DATA + 4 * i);
+      if (mode === 'cbc') f.get(C0 + i).op(OP.i32Xor);
+    }
+    f.subkey(i).op(OP.i32Xor).set(regs[i]!);
+  }
+  f.append(rounds);
+  // Output whitening with K_4..K_7 after undoing the last swap: (C, D, A, B).
+  const outRegs = [C, D, A, B];
+  for (let i = 0; i < 4; i++) {
+    if (mode === 'ctr') {
+      f.get(FROM)
+        .get(FROM)
+        .load(DATA + 4 * i);
+      f.get(outRegs[i]!)
+        .op(OP.i32Xor)
+        .subkey(4 + i)
+        .op(OP.i32Xor);
+      f.store(DATA + 4 * i);
+    } else if (mode === 'cbc') {
+      f.get(FROM)
+        .get(outRegs[i]!)
+        .subkey(4 + i)
+        .op(OP.i32Xor)
+        .tee(C0 + i)
+        .store(DATA + 4 * i);
+    } else {
+      f.get(FROM)
+        .get(outRegs[i]!)
+        .subkey(4 + i)
+        .op(OP.i32Xor)
+        .store(DATA + 4 * i);
+    }
+  }
+  if (mode === 'ctr') {
+    // 128-bit increment: C3 is least significant; carry while a word wraps to 0.
+    f.get(C3).const(1).op(OP.i32Add).tee(C3).op(OP.i32Eqz).op(OP.if).op(VOID);
+    f.get(C2).const(1).op(OP.i32Add).tee(C2).op(OP.i32Eqz).op(OP.if).op(VOID);
+    f.get(C1).const(1).op(OP.i32Add).tee(C1).op(OP.i32Eqz).op(OP.if).op(VOID);
+    f.get(C0).const(1).op(OP.i32Add).set(C0);
+    f.op(OP.end).op(OP.end).op(OP.end);
+  }
+}
+
+/** The loop body of a decrypting kernel (ECB or CBC): one block at `FROM`. */
+function decryptBlock(f: Body, mode: KernelMode, rounds: Uint8Array): void {
+  // Undo the output whitening and the last swap (§4.1).
+  const regs = [C, D, A, B];
+  for (let i = 0; i < 4; i++) {
+    f.get(FROM).load(DATA + 4 * i);
+    if (mode === 'cbc') f.tee(W0 + i);
+    f.subkey(4 + i)
+      .op(OP.i32Xor)
+      .set(regs[i]!);
+  }
+  f.append(rounds);
+  const outRegs = [A, B, C, D];
+  for (let i = 0; i < 4; i++) {
+    f.get(FROM).get(outRegs[i]!).subkey(i).op(OP.i32Xor);
+    if (mode === 'cbc') f.get(C0 + i).op(OP.i32Xor);
+    f.store(DATA + 4 * i);
+  }
+  if (mode === 'cbc') {
+    for (let i = 0; i < 4; i++) f.get(W0 + i).set(C0 + i);
+  }
 }
 
 /** The kernel functions, in export order. */
