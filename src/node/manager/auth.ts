@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { sha256, sha256Hex } from '../digest.js';
 import {
   hashPassword as hashSitePassword,
   passwordVerifier,
@@ -49,10 +50,6 @@ export function accountFromCredential(credential: ScryptCredential, role: Role):
   return { username: credential.username, role, verifyPassword };
 }
 
-function digest(s: string): Buffer {
-  return createHash('sha256').update(s, 'utf8').digest();
-}
-
 /**
  * Checks user name and password against a fixed set of accounts without revealing, by timing,
  * whether the user name exists: every account's name is compared (SHA-256 of both sides, then
@@ -60,7 +57,7 @@ function digest(s: string): Buffer {
  * against a real account even when no name matched.
  */
 export class Authenticator {
-  readonly #accounts: readonly { account: Account; name: Buffer }[];
+  readonly #accounts: readonly { account: Account; name: Uint8Array }[];
   readonly #slots: FairSlots;
 
   /**
@@ -74,7 +71,7 @@ export class Authenticator {
     if (accounts.length === 0) throw new TypeError('"accounts" expected at least one account');
     const names = new Set(accounts.map((a) => a.username));
     if (names.size !== accounts.length) throw new TypeError('"accounts" has duplicate user names');
-    this.#accounts = accounts.map((account) => ({ account, name: digest(account.username) }));
+    this.#accounts = accounts.map((account) => ({ account, name: sha256(account.username) }));
     this.#slots = new FairSlots({ slots: maxConcurrent, maxWaitingPerKey: 2, maxWaiting: 64 });
   }
 
@@ -94,7 +91,7 @@ export class Authenticator {
     if (slot === undefined) return 'busy';
     const release = await slot;
     try {
-      const name = digest(username);
+      const name = sha256(username);
       let match: Account | undefined;
       for (const a of this.#accounts) {
         // No early exit: every comparison runs.
@@ -191,8 +188,9 @@ export class TokenStore {
   }
 }
 
+// Tokens are base64url (TOKEN_RE is checked first), so their UTF-8 bytes are their ASCII bytes.
 function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'ascii').digest('hex');
+  return sha256Hex(token);
 }
 
 /** Options of {@link LoginThrottle}. */

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto';
+import { sepmStyleId } from '../digest.js';
 import type { X509Certificate } from '../../cert/x509.js';
 import type { ServerIdentity } from '../../cert/types.js';
 import type { Kcs } from '../../kcs.js';
@@ -117,12 +117,7 @@ export interface ServicesContext {
  * every manager of the site gives a replicated policy the same id.
  */
 export function policyId(name: string): string {
-  return createHash('sha256')
-    .update('sepm-crypto policy id\0', 'utf8')
-    .update(name, 'utf8')
-    .digest('hex')
-    .slice(0, 32)
-    .toUpperCase();
+  return sepmStyleId('sepm-crypto policy id', name);
 }
 
 /**

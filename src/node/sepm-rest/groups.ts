@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto';
+import { sepmStyleId } from '../digest.js';
 import type { SepmDomainRecord, SepmRegistrationRecord } from './model.js';
 
 /** The root group's name (`fullPathName` of the root). */
@@ -35,12 +35,7 @@ export type GroupTree = ReadonlyMap<string, GroupNode>;
  * every manager of the site gives a group the same id.
  */
 export function groupId(fullPathName: string): string {
-  return createHash('sha256')
-    .update('sepm-crypto group id\0', 'utf8')
-    .update(fullPathName.toLowerCase(), 'utf8')
-    .digest('hex')
-    .slice(0, 32)
-    .toUpperCase();
+  return sepmStyleId('sepm-crypto group id', fullPathName.toLowerCase());
 }
 
 /**

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto';
+import { sepmStyleId } from '../digest.js';
 import type { RestRequest, RestResponse } from './exchange.js';
 import { NO_CONTENT, ok } from './exchange.js';
 import { badRequest, sepmError, SEPM_MESSAGES } from './errors.js';
@@ -44,12 +44,7 @@ const PERMISSIONS = {
 
 /** An account's `adminId`: 32 upper-case hex digits from the user name. */
 export function adminId(username: string): string {
-  return createHash('sha256')
-    .update('sepm-crypto admin id\0', 'utf8')
-    .update(username, 'utf8')
-    .digest('hex')
-    .slice(0, 32)
-    .toUpperCase();
+  return sepmStyleId('sepm-crypto admin id', username);
 }
 
 /**
