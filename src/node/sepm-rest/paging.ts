@@ -1,16 +1,25 @@
 /**
  * SEPM's paging (docs/rest-api.md "Paging"): `pageIndex` from 1, `pageSize`, `sort`, `order`;
  * the answer a `PageObject` (`content`, `firstPage`, `lastPage`, `number` from 0,
- * `numberOfElements`, `size`, `sort`, `totalElements`, `totalPages`).
+ * `numberOfElements`, `size`, `sort`, `totalElements`, `totalPages`). The integer parser and the
+ * page arithmetic are the ones the reporting and console lists use (`http/paging.ts`); what is
+ * here is REST's own: its parameter formats, `order`, the `PageObject`, sorting and filters.
  *
  * @module
  */
+import { integerParam, pageInfo, pageOffset, type IntegerRange } from '../http/paging.js';
 
-const INT32_MAX = 2 ** 31 - 1;
+// Swagger `format: int32` and `int64` (docs/rest-api.md "Paging"): the widths SEPM's values have.
+const INT32: Omit<IntegerRange, 'min'> = { max: 2 ** 31 - 1, digits: 10 };
+const INT64: IntegerRange = {
+  min: Number.MIN_SAFE_INTEGER,
+  max: Number.MAX_SAFE_INTEGER,
+  digits: 19,
+};
 
 /**
  * An `int32` query parameter (Swagger `format: int32`): `dflt` when absent, `undefined` when not
- * a decimal integer in `[min, 2^31 - 1]`.
+ * a decimal integer in `[min, 2^31 - 1]`. No other cap: SEPM's spec sets no largest `pageSize`.
  */
 export function int32Param(
   query: URLSearchParams,
@@ -18,20 +27,12 @@ export function int32Param(
   dflt: number,
   min: number,
 ): number | undefined {
-  const v = query.get(name);
-  if (v === null || v === '') return dflt;
-  if (!/^-?\d{1,10}$/.test(v)) return undefined;
-  const n = Number(v);
-  return n < min || n > INT32_MAX ? undefined : n;
+  return integerParam(query, name, dflt, { ...INT32, min });
 }
 
 /** An `int64` query parameter (ms since the epoch and the like): safe integers only. */
 export function int64Param(query: URLSearchParams, name: string, dflt: number): number | undefined {
-  const v = query.get(name);
-  if (v === null || v === '') return dflt;
-  if (!/^-?\d{1,19}$/.test(v)) return undefined;
-  const n = Number(v);
-  return Number.isSafeInteger(n) ? n : undefined;
+  return integerParam(query, name, dflt, INT64);
 }
 
 /** `order`: `ASC` (default) or `DESC`, any case; `undefined` for anything else. */
@@ -61,17 +62,19 @@ export function page<T>(
   pageSize: number,
   sort: Page<T>['sort'],
 ): Page<T> {
-  const totalPages = Math.max(1, Math.ceil(items.length / pageSize));
-  const content = items.slice((pageIndex - 1) * pageSize, pageIndex * pageSize);
+  const p = { pageIndex, pageSize };
+  const { totalElements, totalPages, lastPage } = pageInfo(p, items.length);
+  const from = pageOffset(p);
+  const content = items.slice(from, from + pageSize);
   return {
     content,
     firstPage: pageIndex === 1,
-    lastPage: pageIndex >= totalPages,
+    lastPage,
     number: pageIndex - 1,
     numberOfElements: content.length,
     size: pageSize,
     sort,
-    totalElements: items.length,
+    totalElements,
     totalPages,
   };
 }

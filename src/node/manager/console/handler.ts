@@ -23,7 +23,7 @@ import {
   pageOffset,
   pageRequest,
   type PageRequest,
-} from '../list_page.js';
+} from '../../http/paging.js';
 
 /**
  * The console's Content-Security-Policy: its own script, style and fetches only; no inline code,

@@ -1,7 +1,7 @@
 /**
  * The reporting port (8445): client registrations, heartbeats and policy downloads, as JSON
  * (`GET /reporting/api/v1/activity`) and as a small HTML page (`GET /reporting/`), one page of
- * clients at a time (`pageIndex`, `pageSize`; `list_page.ts`). Both need a live token: a REST
+ * clients at a time (`pageIndex`, `pageSize`; `http/paging.ts`). Both need a live token: a REST
  * bearer token from 8446, or the console's session cookie.
  *
  * @module
@@ -13,7 +13,7 @@ import { methodNotAllowed, sendError } from '../../http/json_api.js';
 import { sendBody, sendJson } from '../../http/response.js';
 import { SESSION_COOKIE } from '../console/session.js';
 import type { ClientActivity } from '../activity.js';
-import { pageInfo, pageOffset, pageRequest, type PageRequest } from '../list_page.js';
+import { pageInfo, pageOffset, pageRequest, type PageRequest } from '../../http/paging.js';
 
 /** Path of the JSON report. */
 export const REPORTING_JSON_PATH = '/reporting/api/v1/activity';
