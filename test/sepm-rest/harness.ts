@@ -54,7 +54,8 @@ export function memoryModel(): MemoryModel {
     domain: () => ({ id: DOMAIN_ID, name: 'Default', createdTime: 1_764_000_000_000 }),
     policies: () => m.policyList.map((p) => p.record),
     policyContent: async (p) => m.policyList.find((x) => x.record.id === p.id)!.content,
-    registrations: () => m.registrationList,
+    // A new array per call: the handler keeps what it derives from an array it saw before.
+    registrations: () => [...m.registrationList],
     servers: () => m.serverList,
     replication: () => ({ siteId: DOMAIN_ID, siteName: 'Site A', partners: m.partnerList }),
     replicateNow: async (id) => {

@@ -8,8 +8,10 @@
  * @module
  */
 import type { SepmDomainRecord, SepmRegistrationRecord } from './model.js';
-import { groupOf, groupSummary, type GroupNode, type GroupTree } from './groups.js';
-import { compareText, int32Param, int64Param, orderParam, page, wildcard } from './paging.js';
+import { groupSummary, type GroupNode } from './groups.js';
+import type { ComputerRow } from './directory.js';
+import { int32Param, int64Param, orderParam, pageOf, pageWindow, wildcard } from './paging.js';
+import { sortedRange, type Compare } from './select.js';
 
 /** The `os` values the spec lists for `GET /computers`. */
 export const SEPM_OS_NAMES: ReadonlySet<string> = new Set([
@@ -95,14 +97,69 @@ function domainMatches(query: URLSearchParams, domain: SepmDomainRecord): boolea
   return l === domain.id.toLowerCase() || l === domain.name.toLowerCase();
 }
 
+type Row = ComputerRow;
+
+function compareKeys(la: string, a: string, lb: string, b: string): number {
+  if (la !== lb) return la < lb ? -1 : 1;
+  return a === b ? 0 : a < b ? -1 : 1;
+}
+
+// `compareText` on the sort key, then on the agent id (unique: the order is total), with the
+// lower-cased keys computed once per row instead of twice per comparison.
+function rowOrder(sort: SortKey, order: 'ASC' | 'DESC'): Compare<Row> {
+  const sign = order === 'DESC' ? -1 : 1;
+  const byName = sort === 'COMPUTER_NAME';
+  return (a, b) => {
+    const c =
+      (byName ? compareKeys(a.nameKey, a.name, b.nameKey, b.name) : 0) ||
+      compareKeys(a.idKey, a.record.agentId, b.idKey, b.record.agentId);
+    return sign * c;
+  };
+}
+
+// The rows the filters keep; `rows` itself (not copied) when none applies.
+function filtered(
+  query: URLSearchParams,
+  rows: readonly Row[],
+  os: ReadonlySet<string> | undefined,
+  since: number,
+  byId: boolean,
+): readonly Row[] {
+  const computerId = byId ? query.get('computer_id') || undefined : undefined;
+  const hardwareKey = byId ? query.get('hardware_key') || undefined : undefined;
+  if (computerId !== undefined) {
+    // The spec: computer_id ignores every other condition but domain, feature and verbose.
+    const want = computerId.toLowerCase();
+    return rows.filter((r) => r.idKey === want);
+  }
+  if (hardwareKey !== undefined) {
+    const want = hardwareKey.toLowerCase();
+    return rows.filter((r) => (r.record.hardwareKey ?? r.record.agentId).toLowerCase() === want);
+  }
+  let out = rows;
+  const name = query.get('computerName');
+  if (name !== null && name !== '') {
+    const m = wildcard(name);
+    out = out.filter((r) => m(r.record.computerName));
+  }
+  const mac = query.get('mac');
+  if (mac !== null && mac !== '') {
+    const m = wildcard(mac);
+    out = out.filter((r) => (r.record.macAddresses ?? []).some((a) => m(a)));
+  }
+  if (os !== undefined) out = out.filter((r) => os.has(r.record.operatingSystem ?? ''));
+  if (since > 0) out = out.filter((r) => lastUpdate(r.record) >= since);
+  return out;
+}
+
 /**
  * Filters, sorts and pages `candidates`; `undefined` when a parameter is invalid (the caller
- * answers 400). `byId`: honour `computer_id` / `hardware_key` (`GET /computers` only).
+ * answers 400). `byId`: honour `computer_id` / `hardware_key` (`GET /computers` only). Only
+ * the page is sorted and turned into JSON (`sortedRange`).
  */
 export function computersPage(
   query: URLSearchParams,
-  candidates: readonly SepmRegistrationRecord[],
-  tree: GroupTree,
+  candidates: readonly ComputerRow[],
   domain: SepmDomainRecord,
   byId: boolean,
 ) {
@@ -123,33 +180,10 @@ export function computersPage(
     return undefined;
   }
   const sort = sortName as SortKey;
-  let rows = domainMatches(query, domain) ? [...candidates] : [];
-  const computerId = byId ? query.get('computer_id') || undefined : undefined;
-  const hardwareKey = byId ? query.get('hardware_key') || undefined : undefined;
-  if (computerId !== undefined) {
-    // The spec: computer_id ignores every other condition but domain, feature and verbose.
-    rows = rows.filter((r) => r.agentId.toLowerCase() === computerId.toLowerCase());
-  } else if (hardwareKey !== undefined) {
-    rows = rows.filter(
-      (r) => (r.hardwareKey ?? r.agentId).toLowerCase() === hardwareKey.toLowerCase(),
-    );
-  } else {
-    const name = query.get('computerName');
-    if (name !== null && name !== '') rows = rows.filter((r) => wildcard(name)(r.computerName));
-    const mac = query.get('mac');
-    if (mac !== null && mac !== '') {
-      const m = wildcard(mac);
-      rows = rows.filter((r) => (r.macAddresses ?? []).some((a) => m(a)));
-    }
-    if (os !== undefined) rows = rows.filter((r) => os.has(r.operatingSystem ?? ''));
-    if (since > 0) rows = rows.filter((r) => lastUpdate(r) >= since);
-  }
-  const key = (r: SepmRegistrationRecord): string =>
-    sort === 'COMPUTER_ID' ? r.agentId : sort === 'COMPUTER_NAME' ? (r.computerName ?? '') : '';
-  rows.sort((a, b) => {
-    const c = compareText(key(a), key(b)) || compareText(a.agentId, b.agentId);
-    return order === 'DESC' ? -c : c;
-  });
-  const content = rows.map((r) => computerJson(r, groupOf(tree, r), domain));
-  return page(content, pageIndex, pageSize, { property: sort, direction: order });
+  const rows = domainMatches(query, domain) ? filtered(query, candidates, os, since, byId) : [];
+  const { from, to } = pageWindow(pageIndex, pageSize);
+  const content = sortedRange([...rows], from, to, rowOrder(sort, order)).map((r) =>
+    computerJson(r.record, r.group, domain),
+  );
+  return pageOf(rows.length, content, pageIndex, pageSize, { property: sort, direction: order });
 }

@@ -4,6 +4,10 @@
  * named, with each group's ancestors. Paths are written as SEPM writes `fullPathName`
  * (`My Company\Workstations`: backslashes, the root's name first).
  *
+ * `PreferredGroup` comes from the anonymous registration body, so the tree is bounded
+ * (`maxGroups`, docs/node.md "Abuse limits") and built in time linear in the registrations:
+ * each node finds its children by name, and a registration walks its path once.
+ *
  * @module
  */
 import { sepmStyleId } from '../digest.js';
@@ -15,20 +19,32 @@ export const ROOT_GROUP = 'My Company';
 /** Where a client without a `PreferredGroup` is listed (`createSylink`'s default). */
 export const DEFAULT_GROUP = 'My Company\\Default Group';
 
+/**
+ * Most groups listed by default, the root and `Default Group` included (docs/rest-api.md
+ * "Groups"): a registration whose group would make more is listed in `Default Group`, as SEPM
+ * lists a client whose preferred group it does not have.
+ */
+export const DEFAULT_MAX_GROUPS = 20_000;
+
 /** One group and the registrations directly in it. */
 export interface GroupNode {
   readonly id: string;
   readonly name: string;
   readonly fullPathName: string;
+  /** Lower-cased `fullPathName`: the group's identity. */
+  readonly key: string;
   /** Lower-cased `fullPathName` of the parent; `undefined` for the root. */
   readonly parent: string | undefined;
   /** ms since the epoch: the first registration that named it (the domain's for the fixed two). */
   created: number;
+  /** The registrations listed in it, oldest first. */
   readonly computers: SepmRegistrationRecord[];
+  /** Its child groups, in the order of their lower-cased paths once the tree is complete. */
+  readonly children: GroupNode[];
+  // Children by lower-cased name (the last path segment), for the walk down a path; made with
+  // the first child (most groups have none).
+  byName: Map<string, GroupNode> | undefined;
 }
-
-/** The group tree: lower-cased `fullPathName` -> node, root first, then in path order. */
-export type GroupTree = ReadonlyMap<string, GroupNode>;
 
 /**
  * A group's id: 32 upper-case hex digits (SEPM's ids look so) from its path, case-insensitive, so
@@ -38,57 +54,170 @@ export function groupId(fullPathName: string): string {
   return sepmStyleId('sepm-crypto group id', fullPathName.toLowerCase());
 }
 
+// The segments of a `PreferredGroup` below the root: split on `\`, trimmed, empty ones dropped,
+// the root's name dropped in front.
+function groupSegments(preferredGroup: string | undefined): string[] {
+  const parts = (preferredGroup ?? DEFAULT_GROUP)
+    .split('\\')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  if (parts.length === 0) return ['Default Group'];
+  if (parts[0]!.toLowerCase() === ROOT_GROUP.toLowerCase()) parts.shift();
+  return parts;
+}
+
 /**
  * The canonical path of a `PreferredGroup`: segments split on `\`, trimmed, empty ones dropped,
  * rooted at `My Company` (prefixed when the client named a path below it without the root).
  */
 export function groupPath(preferredGroup: string | undefined): string {
-  const parts = (preferredGroup ?? DEFAULT_GROUP)
-    .split('\\')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-  if (parts.length === 0) return DEFAULT_GROUP;
-  if (parts[0]!.toLowerCase() === ROOT_GROUP.toLowerCase()) parts.shift();
-  return [ROOT_GROUP, ...parts].join('\\');
+  return [ROOT_GROUP, ...groupSegments(preferredGroup)].join('\\');
 }
 
-/** Builds the tree from the registrations (oldest first, so the first spelling of a path wins). */
+/** The groups of a domain's registrations (see {@link groupTree}). */
+export interface GroupTree {
+  readonly root: GroupNode;
+  /** Every group, root first, then in the order they were made. */
+  readonly nodes: readonly GroupNode[];
+  /** The group of `registrations[i]` (what {@link groupTree} was given) at index `i`. */
+  readonly groupOf: readonly GroupNode[];
+  /** The group with this id (any case). */
+  byId(id: string): GroupNode | undefined;
+}
+
+function makeNode(
+  fullPathName: string,
+  parent: GroupNode | undefined,
+  created: number,
+  previous: ReadonlyMap<string, GroupNode> | undefined,
+): GroupNode {
+  const key = fullPathName.toLowerCase();
+  const cut = fullPathName.lastIndexOf('\\');
+  const node: GroupNode = {
+    // The id is a digest of the key: the previous tree's is the same, and costs nothing.
+    id: previous?.get(key)?.id ?? groupId(fullPathName),
+    name: cut < 0 ? fullPathName : fullPathName.slice(cut + 1),
+    fullPathName,
+    key,
+    parent: parent?.key,
+    created,
+    computers: [],
+    children: [],
+    byName: undefined,
+  };
+  if (parent !== undefined) {
+    parent.children.push(node);
+    (parent.byName ??= new Map()).set(node.name.toLowerCase(), node);
+  }
+  return node;
+}
+
+// The indexes of `registrations`, oldest first (a stable sort). A manager lists them in the
+// order they registered, so usually this is a check and no sort.
+function oldestFirst(registrations: readonly SepmRegistrationRecord[]): number[] {
+  const order = registrations.map((_, i) => i);
+  let sorted = true;
+  for (let i = 1; i < registrations.length && sorted; i++) {
+    sorted = registrations[i - 1]!.registeredAt <= registrations[i]!.registeredAt;
+  }
+  if (!sorted)
+    order.sort((a, b) => registrations[a]!.registeredAt - registrations[b]!.registeredAt);
+  return order;
+}
+
+// The group of `r`, made (with its missing ancestors) when the tree has room for them.
+function place(
+  r: SepmRegistrationRecord,
+  root: GroupNode,
+  fallback: GroupNode,
+  nodes: GroupNode[],
+  max: number,
+  previous: ReadonlyMap<string, GroupNode> | undefined,
+): GroupNode {
+  const parts = groupSegments(r.preferredGroup);
+  let node = root;
+  let depth = 0;
+  for (; depth < parts.length; depth++) {
+    const child = node.byName?.get(parts[depth]!.toLowerCase());
+    if (child === undefined) break;
+    node = child;
+  }
+  const full = depth < parts.length && nodes.length + parts.length - depth > max;
+  if (full) node = fallback;
+  // The deepest group already there keeps the oldest time; new ones take this one's.
+  if (r.registeredAt < node.created) node.created = r.registeredAt;
+  if (full) return node;
+  for (; depth < parts.length; depth++) {
+    const path = [ROOT_GROUP, ...parts.slice(0, depth + 1)].join('\\');
+    node = makeNode(path, node, r.registeredAt, previous);
+    nodes.push(node);
+  }
+  return node;
+}
+
+/** Options of {@link groupTree}. */
+export interface GroupTreeOptions {
+  /** Most groups, root and `Default Group` included (at least 2; default {@link DEFAULT_MAX_GROUPS}). */
+  readonly maxGroups?: number;
+  /** The tree built before (its group ids are taken over instead of computed again). */
+  readonly previous?: GroupTree;
+}
+
+/**
+ * Builds the tree from the registrations, oldest first, so the first spelling of a path wins; a
+ * registration whose path needs more new groups than `maxGroups` leaves goes to `Default Group`.
+ */
 export function groupTree(
   domain: SepmDomainRecord,
   registrations: readonly SepmRegistrationRecord[],
+  options: GroupTreeOptions = {},
 ): GroupTree {
-  const tree = new Map<string, GroupNode>();
+  const max = Math.max(2, options.maxGroups ?? DEFAULT_MAX_GROUPS);
+  const previous =
+    options.previous === undefined
+      ? undefined
+      : new Map(options.previous.nodes.map((n) => [n.key, n]));
   const since = domain.createdTime ?? 0;
-  const ensure = (path: string, created: number): GroupNode => {
-    const key = path.toLowerCase();
-    const found = tree.get(key);
-    if (found !== undefined) {
-      if (created < found.created) found.created = created;
-      return found;
+  const root = makeNode(ROOT_GROUP, undefined, since, previous);
+  const fallback = makeNode(DEFAULT_GROUP, root, since, previous);
+  const nodes: GroupNode[] = [root, fallback];
+  const groupOf = new Array<GroupNode>(registrations.length);
+  const byAge = oldestFirst(registrations);
+  // A path resolves to the same group every time it comes again (groups are only added, and a
+  // later registration is no older), so each distinct `PreferredGroup` is walked once.
+  const resolved = new Map<string | undefined, GroupNode>();
+  for (const i of byAge) {
+    const r = registrations[i]!;
+    let node = resolved.get(r.preferredGroup);
+    if (node === undefined) {
+      node = place(r, root, fallback, nodes, max, previous);
+      resolved.set(r.preferredGroup, node);
     }
-    const cut = path.lastIndexOf('\\');
-    const parent = cut < 0 ? undefined : ensure(path.slice(0, cut), created);
-    const node: GroupNode = {
-      id: groupId(path),
-      name: cut < 0 ? path : path.slice(cut + 1),
-      fullPathName: path,
-      parent: parent === undefined ? undefined : parent.fullPathName.toLowerCase(),
-      created,
-      computers: [],
-    };
-    tree.set(key, node);
-    return node;
-  };
-  ensure(ROOT_GROUP, since);
-  ensure(DEFAULT_GROUP, since);
-  const byAge = [...registrations].sort((a, b) => a.registeredAt - b.registeredAt);
-  for (const r of byAge) ensure(groupPath(r.preferredGroup), r.registeredAt).computers.push(r);
-  return new Map([...tree].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    node.computers.push(r);
+    groupOf[i] = node;
+  }
+  return treeOf(nodes, groupOf);
 }
 
-/** The node a registration is listed in. */
-export function groupOf(tree: GroupTree, r: SepmRegistrationRecord): GroupNode {
-  return tree.get(groupPath(r.preferredGroup).toLowerCase())!;
+const byKey = (a: GroupNode, b: GroupNode): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+function treeOf(nodes: GroupNode[], groupOf: GroupNode[]): GroupTree {
+  // Siblings share their parent's key up to their names: ordering them by key orders by name.
+  for (const n of nodes) if (n.children.length > 1) n.children.sort(byKey);
+  let ids: Map<string, GroupNode> | undefined;
+  return {
+    root: nodes[0]!,
+    nodes,
+    groupOf,
+    byId(id) {
+      if (ids === undefined) {
+        ids = new Map();
+        // Ids are digests: equal ones are not expected; if they were, the first in key order.
+        for (const n of [...nodes].sort(byKey)) if (!ids.has(n.id)) ids.set(n.id, n);
+      }
+      return ids.get(id.toUpperCase());
+    },
+  };
 }
 
 /** SEPM `DomainSummary`. */
@@ -106,11 +235,11 @@ export function groupSummary(node: GroupNode, domain: SepmDomainRecord) {
   };
 }
 
-/** SEPM `Group`; with `children`, its `childGroups` (the `mode=tree` answer). */
+/** SEPM `Group`; with `tree`, its `childGroups`, nested (the `mode=tree` answer). */
 export function groupJson(
   node: GroupNode,
   domain: SepmDomainRecord,
-  children?: GroupTree,
+  tree = false,
 ): Record<string, unknown> {
   const json: Record<string, unknown> = {
     id: node.id,
@@ -125,11 +254,6 @@ export function groupJson(
     // Below the root, SEPM groups inherit their parent's policies unless told otherwise.
     policyInheritanceEnabled: node.parent !== undefined,
   };
-  if (children !== undefined) {
-    const key = node.fullPathName.toLowerCase();
-    json.childGroups = [...children.values()]
-      .filter((c) => c.parent === key)
-      .map((c) => groupJson(c, domain, children));
-  }
+  if (tree) json.childGroups = node.children.map((c) => groupJson(c, domain, true));
   return json;
 }

@@ -1,7 +1,8 @@
 /**
  * `GET /groups`, `GET /groups/{groupId}`, `GET /groups/{groupId}/computers`
  * (docs/rest-api.md "Groups"). Groups are paged 25 to a page by default, sorted by name; an
- * unknown group id answers the spec's `410` "Cannot find the specified object."
+ * unknown group id answers the spec's `410` "Cannot find the specified object." Each answer
+ * reads the cached {@link Directory} and sorts and renders only its page.
  *
  * @module
  */
@@ -9,15 +10,38 @@ import type { RestResponse } from './exchange.js';
 import { ok } from './exchange.js';
 import { badRequest, sepmError, SEPM_MESSAGES } from './errors.js';
 import type { SepmRestModel } from './model.js';
-import { groupJson, groupTree, ROOT_GROUP, type GroupNode, type GroupTree } from './groups.js';
+import { groupJson, type GroupNode } from './groups.js';
 import { computersPage } from './computers.js';
-import { compareText, int32Param, orderParam, page } from './paging.js';
+import type { Directory } from './directory.js';
+import { int32Param, orderParam, pageOf, pageWindow } from './paging.js';
+import { sortedRange, type Compare } from './select.js';
 
-const GROUP_SORTS: Readonly<Record<string, (g: GroupNode) => string>> = {
-  name: (g) => g.name,
-  fullpathname: (g) => g.fullPathName,
-  id: (g) => g.id,
+/** The directory of a model's registrations (`directoryCache`). */
+export type DirectoryOf = (model: SepmRestModel) => Directory;
+
+// The sort keys, lower-cased and as written: `compareText` of them.
+const GROUP_SORTS: Readonly<Record<string, (g: GroupNode) => readonly [string, string]>> = {
+  name: (g) => [g.name.toLowerCase(), g.name],
+  fullpathname: (g) => [g.key, g.fullPathName],
+  id: (g) => [g.id.toLowerCase(), g.id],
 };
+
+function compareKeys(a: readonly [string, string], b: readonly [string, string]): number {
+  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
+  return a[1] === b[1] ? 0 : a[1] < b[1] ? -1 : 1;
+}
+
+interface Keyed {
+  readonly node: GroupNode;
+  readonly by: readonly [string, string];
+  readonly path: readonly [string, string];
+}
+
+// `compareText` on the sort key, then on `fullPathName` (unique: the order is total).
+function groupOrder(order: 'ASC' | 'DESC'): Compare<Keyed> {
+  const sign = order === 'DESC' ? -1 : 1;
+  return (a, b) => sign * (compareKeys(a.by, b.by) || compareKeys(a.path, b.path));
+}
 
 function domainOk(model: SepmRestModel, value: string | null): boolean {
   if (value === null || value === '') return true;
@@ -27,7 +51,11 @@ function domainOk(model: SepmRestModel, value: string | null): boolean {
 }
 
 /** `GET /groups`: `mode=list` (default) or `tree` (the root with nested `childGroups`). */
-export function listGroups(model: SepmRestModel, query: URLSearchParams): RestResponse {
+export function listGroups(
+  model: SepmRestModel,
+  directory: DirectoryOf,
+  query: URLSearchParams,
+): RestResponse {
   const pageIndex = int32Param(query, 'pageIndex', 1, 1);
   const pageSize = int32Param(query, 'pageSize', 25, 1);
   const order = orderParam(query);
@@ -43,57 +71,65 @@ export function listGroups(model: SepmRestModel, query: URLSearchParams): RestRe
   ) {
     return badRequest();
   }
-  const domain = model.domain();
-  const tree = groupTree(domain, model.registrations());
+  const { domain, tree } = directory(model);
   const path = query.get('fullPathName');
-  let nodes = domainOk(model, query.get('domain')) ? [...tree.values()] : [];
+  let nodes: readonly GroupNode[] = domainOk(model, query.get('domain')) ? tree.nodes : [];
   if (path !== null && path !== '') {
-    nodes = nodes.filter((g) => g.fullPathName.toLowerCase() === path.toLowerCase());
+    const key = path.toLowerCase();
+    nodes = nodes.filter((g) => g.key === key);
   } else if (mode === 'tree') {
-    nodes = nodes.filter((g) => g.fullPathName === ROOT_GROUP);
+    nodes = nodes.length > 0 ? [tree.root] : [];
   }
-  nodes.sort((a, b) => {
-    const c = compareText(by(a), by(b)) || compareText(a.fullPathName, b.fullPathName);
-    return order === 'DESC' ? -c : c;
-  });
-  const content = nodes.map((g) => groupJson(g, domain, mode === 'tree' ? tree : undefined));
-  return ok(page(content, pageIndex, pageSize, { property: sortName, direction: order }));
-}
-
-function findGroup(tree: GroupTree, id: string): GroupNode | undefined {
-  const want = id.toUpperCase();
-  for (const g of tree.values()) if (g.id === want) return g;
-  return undefined;
+  const keyed = nodes.map((node) => ({
+    node,
+    by: by(node),
+    path: GROUP_SORTS.fullpathname!(node),
+  }));
+  const { from, to } = pageWindow(pageIndex, pageSize);
+  const content = sortedRange(keyed, from, to, groupOrder(order)).map((k) =>
+    groupJson(k.node, domain, mode === 'tree'),
+  );
+  return ok(
+    pageOf(nodes.length, content, pageIndex, pageSize, { property: sortName, direction: order }),
+  );
 }
 
 const gone = (): RestResponse => sepmError(410, SEPM_MESSAGES.gone);
 
 /** `GET /groups/{groupId}`: SEPM `Group`. */
-export function groupById(model: SepmRestModel, id: string, query: URLSearchParams): RestResponse {
+export function groupById(
+  model: SepmRestModel,
+  directory: DirectoryOf,
+  id: string,
+  query: URLSearchParams,
+): RestResponse {
   if (!domainOk(model, query.get('domainId'))) return gone();
-  const domain = model.domain();
-  const g = findGroup(groupTree(domain, model.registrations()), id);
+  const { domain, tree } = directory(model);
+  const g = tree.byId(id);
   return g === undefined ? gone() : ok(groupJson(g, domain));
 }
 
 /** `GET /groups/{groupId}/computers`: the computers directly in that group. */
 export function groupComputers(
   model: SepmRestModel,
+  directory: DirectoryOf,
   id: string,
   query: URLSearchParams,
 ): RestResponse {
-  const domain = model.domain();
-  const tree = groupTree(domain, model.registrations());
-  const g = findGroup(tree, id);
+  const dir = directory(model);
+  const g = dir.tree.byId(id);
   if (g === undefined) return gone();
-  const p = computersPage(query, g.computers, tree, domain, false);
+  const p = computersPage(query, dir.rowsOf(g), dir.domain, false);
   return p === undefined ? badRequest() : ok(p);
 }
 
 /** `GET /computers`. */
-export function listComputers(model: SepmRestModel, query: URLSearchParams): RestResponse {
-  const domain = model.domain();
-  const regs = model.registrations();
-  const p = computersPage(query, regs, groupTree(domain, regs), domain, true);
+export function listComputers(
+  model: SepmRestModel,
+  directory: DirectoryOf,
+  query: URLSearchParams,
+): RestResponse {
+  const dir = directory(model);
+  const p = computersPage(query, dir.rows, dir.domain, true);
   return p === undefined ? badRequest() : ok(p);
 }

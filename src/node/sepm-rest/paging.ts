@@ -55,17 +55,24 @@ export interface Page<T> {
   readonly totalPages: number;
 }
 
-/** Page `pageIndex` (from 1) of `pageSize` items. */
-export function page<T>(
-  items: readonly T[],
+/** Where page `pageIndex` (from 1) of `pageSize` items starts and ends (`to` exclusive). */
+export function pageWindow(pageIndex: number, pageSize: number): { from: number; to: number } {
+  const from = pageOffset({ pageIndex, pageSize });
+  return { from, to: from + pageSize };
+}
+
+/**
+ * SEPM's `PageObject` for page `pageIndex` (from 1) of `pageSize` items of a list of `total`,
+ * whose entries on that page are `content` (already sorted and cut, see {@link pageWindow}).
+ */
+export function pageOf<T>(
+  total: number,
+  content: readonly T[],
   pageIndex: number,
   pageSize: number,
   sort: Page<T>['sort'],
 ): Page<T> {
-  const p = { pageIndex, pageSize };
-  const { totalElements, totalPages, lastPage } = pageInfo(p, items.length);
-  const from = pageOffset(p);
-  const content = items.slice(from, from + pageSize);
+  const { totalElements, totalPages, lastPage } = pageInfo({ pageIndex, pageSize }, total);
   return {
     content,
     firstPage: pageIndex === 1,
@@ -77,6 +84,17 @@ export function page<T>(
     totalElements,
     totalPages,
   };
+}
+
+/** Page `pageIndex` (from 1) of `pageSize` items. */
+export function page<T>(
+  items: readonly T[],
+  pageIndex: number,
+  pageSize: number,
+  sort: Page<T>['sort'],
+): Page<T> {
+  const { from, to } = pageWindow(pageIndex, pageSize);
+  return pageOf(items.length, items.slice(from, to), pageIndex, pageSize, sort);
 }
 
 /** Ordinal comparison, case-insensitive first (names), then exact, so the order is total. */

@@ -12,7 +12,15 @@ import { ok } from './exchange.js';
 import { methodNotAllowed, notFound, sepmError, SEPM_MESSAGES } from './errors.js';
 import type { SepmRestAuth, SepmRestModel, SepmSession } from './model.js';
 import { authenticate, currentUser, logout } from './identity.js';
-import { groupById, groupComputers, listComputers, listGroups } from './groups_api.js';
+import {
+  groupById,
+  groupComputers,
+  listComputers,
+  listGroups,
+  type DirectoryOf,
+} from './groups_api.js';
+import { directoryCache } from './directory.js';
+import { DEFAULT_MAX_GROUPS } from './groups.js';
 import { API_V1, policySummary, publishPolicy, rawPolicy, withdrawPolicy } from './policies.js';
 import {
   domainById,
@@ -29,6 +37,11 @@ export interface SepmRestOptions {
   readonly auth: SepmRestAuth;
   /** Largest publish body, bytes (default 64 KiB). */
   readonly maxBodyBytes?: number;
+  /**
+   * Most groups listed, the root and `Default Group` included (default 20,000; docs/rest-api.md
+   * "Groups"): beyond it a registration is listed in `Default Group`.
+   */
+  readonly maxGroups?: number;
 }
 
 /** The handler: one request in, one answer out. */
@@ -53,7 +66,12 @@ interface Route {
 
 const SEG = '([^/]+)';
 
-function routes(model: SepmRestModel, auth: SepmRestAuth, maxBody: number): readonly Route[] {
+function routes(
+  model: SepmRestModel,
+  auth: SepmRestAuth,
+  maxBody: number,
+  dir: DirectoryOf,
+): readonly Route[] {
   const r = (path: string, methods: Route['methods'], writes?: Method[]): Route => ({
     path: new RegExp(`^${path}$`),
     methods,
@@ -64,12 +82,12 @@ function routes(model: SepmRestModel, auth: SepmRestAuth, maxBody: number): read
     r('/sessions/currentuser', { GET: (c) => currentUser(model, c.session, c.token) }),
     r('/domains', { GET: () => domains(model) }),
     r(`/domains/${SEG}`, { GET: (c) => domainById(model, c.params[0]!) }),
-    r('/groups', { GET: (c) => listGroups(model, c.req.query) }),
-    r(`/groups/${SEG}`, { GET: (c) => groupById(model, c.params[0]!, c.req.query) }),
+    r('/groups', { GET: (c) => listGroups(model, dir, c.req.query) }),
+    r(`/groups/${SEG}`, { GET: (c) => groupById(model, dir, c.params[0]!, c.req.query) }),
     r(`/groups/${SEG}/computers`, {
-      GET: (c) => groupComputers(model, c.params[0]!, c.req.query),
+      GET: (c) => groupComputers(model, dir, c.params[0]!, c.req.query),
     }),
-    r('/computers', { GET: (c) => listComputers(model, c.req.query) }),
+    r('/computers', { GET: (c) => listComputers(model, dir, c.req.query) }),
     r('/policies/summary', { GET: (c) => policySummary(model, undefined, c.req.query) }),
     r(`/policies/summary/${SEG}`, {
       GET: (c) => policySummary(model, c.params[0], c.req.query),
@@ -101,7 +119,11 @@ function allowed(methods: Route['methods']): string[] {
 export function createSepmRestHandler(options: SepmRestOptions): SepmRestHandler {
   const { model, auth } = options;
   const maxBody = options.maxBodyBytes ?? 64 * 1024;
-  const table = routes(model, auth, maxBody);
+  const maxGroups = options.maxGroups ?? DEFAULT_MAX_GROUPS;
+  if (!Number.isSafeInteger(maxGroups) || maxGroups < 2) {
+    throw new RangeError('"maxGroups" expected an integer >= 2');
+  }
+  const table = routes(model, auth, maxBody, directoryCache(maxGroups));
   return async (req) => {
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     if (!req.path.startsWith(API_V1 + '/')) return notFound();
