@@ -1,6 +1,7 @@
 // sepmRestModel: a manager's state mapped onto SEPM's records.
 import { describe, it, expect } from 'vitest';
 import { sepmRestModel, type ManagerView } from '../../src/node/sepm-rest/manager_model.js';
+import type { SepmRegistrationRecord } from '../../src/node/sepm-rest/model.js';
 
 function view(over: Partial<ManagerView> = {}): ManagerView {
   const pulls: string[] = [];
@@ -29,10 +30,12 @@ function view(over: Partial<ManagerView> = {}): ManagerView {
         preferredGroup: 'My Company\\Lab',
       },
     ],
-    activity: () => [
-      { clientId: 'C1', lastSeen: new Date(900), lastAddress: '10.0.0.8' },
-      { clientId: 'C2', lastSeen: 0, lastAddress: undefined },
-    ],
+    activityOf: (id) =>
+      id === 'C1'
+        ? { lastSeen: new Date(900), lastAddress: '10.0.0.8' }
+        : id === 'C2'
+          ? { lastSeen: 0, lastAddress: undefined }
+          : undefined,
     peers: () => [
       {
         name: '10.0.0.2:8443',
@@ -67,6 +70,13 @@ function view(over: Partial<ManagerView> = {}): ManagerView {
   };
 }
 
+// A record's fields as the REST layer reads them (the last heartbeat and addresses are getters).
+function plain(r: SepmRegistrationRecord): Record<string, unknown> {
+  const keys = ['agentId', 'computerName', 'ipAddresses', 'preferredGroup', 'registeredAt'];
+  const out = Object.fromEntries(keys.map((k) => [k, r[k as keyof SepmRegistrationRecord]]));
+  return { ...out, lastHeartbeat: r.lastHeartbeat };
+}
+
 describe('sepmRestModel', () => {
   it('gives every policy a SEPM type (a stored non-SEPM type reads as av) and drops empty descriptions', () => {
     const m = sepmRestModel(view());
@@ -92,7 +102,7 @@ describe('sepmRestModel', () => {
   });
 
   it('joins registrations with activity: last heartbeat and addresses, newest first', () => {
-    const [c1, c2] = sepmRestModel(view()).registrations();
+    const [c1, c2] = sepmRestModel(view()).registrations().map(plain);
     expect(c1).toEqual({
       agentId: 'C1',
       computerName: 'h1',
@@ -106,6 +116,23 @@ describe('sepmRestModel', () => {
       preferredGroup: 'My Company\\Lab',
       registeredAt: 200,
     });
+  });
+
+  it('keeps one list of records while no client comes or goes; heartbeats show at once', () => {
+    let version = 1;
+    let lastSeen = 900;
+    const m = sepmRestModel(
+      view({
+        clientsVersion: () => version,
+        activityOf: (id) => (id === 'C1' ? { lastSeen, lastAddress: '10.0.0.8' } : undefined),
+      }),
+    );
+    const first = m.registrations();
+    expect(m.registrations()).toBe(first);
+    lastSeen = 950;
+    expect(m.registrations()[0]!.lastHeartbeat).toBe(950);
+    version = 2;
+    expect(m.registrations()).not.toBe(first);
   });
 
   it('lists this manager then its peers; peers are replication partners with SEPM status codes', async () => {

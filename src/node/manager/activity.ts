@@ -163,6 +163,16 @@ export class ActivityRecorder {
   }
 
   /**
+   * When `clientId` was last seen (ms since the epoch) and from where; `undefined` when it is
+   * not registered. One lookup, for views that read a few clients of a large table.
+   */
+  lastOf(clientId: string): { lastSeen: number; lastAddress: string | undefined } | undefined {
+    const lastSeen = this.#clients.lastSeen(clientId);
+    if (lastSeen === undefined) return undefined;
+    return { lastSeen, lastAddress: this.#counters.get(clientId)?.lastAddress };
+  }
+
+  /**
    * Up to `limit` registered clients from `offset` with their counters, most recently seen
    * first: one page of a list that may hold 100,000 (docs/node.md "Abuse limits").
    */

@@ -111,6 +111,7 @@ export class ClientRegistry {
   readonly #o: Required<ClientRegistryOptions>;
   readonly #listeners: (() => void)[] = [];
   readonly #evictListeners: ((clientId: string) => void)[] = [];
+  #version = 0;
 
   constructor(options: ClientRegistryOptions) {
     for (const k of ['max', 'maxPerNetwork'] as const) {
@@ -129,6 +130,14 @@ export class ClientRegistry {
   /** Registered clients. */
   get size(): number {
     return this.#entries.size;
+  }
+
+  /**
+   * Changes each time a registration comes or goes (not when one is seen), so that a view of
+   * the table (the REST lists, docs/rest-api.md "Groups") is rebuilt only then.
+   */
+  get version(): number {
+    return this.#version;
   }
 
   /**
@@ -255,6 +264,7 @@ export class ClientRegistry {
       netPrev: undefined,
       netNext: undefined,
     };
+    this.#version += 1;
     this.#entries.set(client.clientId, e);
     this.#clients.set(client.clientId, client);
     this.#append(e);
@@ -272,6 +282,7 @@ export class ClientRegistry {
 
   #drop(e: Entry): void {
     const id = e.client.clientId;
+    this.#version += 1;
     this.#entries.delete(id);
     this.#clients.delete(id);
     this.#unlink(e);

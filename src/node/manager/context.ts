@@ -94,6 +94,10 @@ export interface ServicesContext {
   readonly site: ServicesSite;
   readonly store: PolicyStore;
   readonly clients: ReadonlyMap<string, RegisteredClient>;
+  /** Changes whenever a registration comes or goes (`ClientRegistry.version`). */
+  clientsVersion(): number;
+  /** Most groups the REST lists show (`ManagerLimits.maxGroups`). */
+  readonly maxGroups: number;
   /** The manager's sylink (`Manager.sylink()`). */
   sylink(): Sylink;
   readonly peers: PeerSet;
@@ -130,7 +134,9 @@ export type WebServicesDeps = Pick<
   | 'apiVersion'
   | 'auth'
   | 'clients'
+  | 'clientsVersion'
   | 'maxBodyBytes'
+  | 'maxGroups'
   | 'now'
   | 'peers'
   | 'replicator'

@@ -248,6 +248,7 @@ export function createManager(options: ManagerOptions): Manager {
     trusted: p.trusted,
     credentials: p.ownCredentials,
     maxBodyBytes: p.limits.maxBodyBytes,
+    maxGroups: p.limits.maxGroups,
     ...(options.services !== undefined ? { options: options.services } : {}),
     onError: p.onError,
   });

@@ -109,6 +109,13 @@ export interface ManagerLimits {
    * connected).
    */
   readonly clientIdleMs?: number;
+  /**
+   * Most client groups the web services port lists, `My Company` and `Default Group` included
+   * (default 20,000). Groups come from the `PreferredGroup` of anonymous registrations; a
+   * registration whose group would make more is listed in `Default Group`, as SEPM lists a
+   * client whose preferred group it does not have.
+   */
+  readonly maxGroups?: number;
   /** Deadline of a graceful `close()`, ms, after which open connections are cut (default 10 s). */
   readonly closeTimeoutMs?: number;
 }
@@ -159,6 +166,7 @@ export const DEFAULT_LIMITS: Required<ManagerLimits> = Object.freeze({
   maxClients: 100_000,
   maxClientsPerNetwork: 4_096,
   clientIdleMs: 30 * 24 * 60 * 60 * 1000,
+  maxGroups: 20_000,
   closeTimeoutMs: 10_000,
 });
 

@@ -67,6 +67,8 @@ export interface ManagerServicesInput {
   /** This manager's TLS credentials, for mutual TLS to peers. */
   readonly credentials: () => Promise<OwnCredentials>;
   readonly maxBodyBytes: number;
+  /** Most groups the REST lists show (`ManagerLimits.maxGroups`). */
+  readonly maxGroups: number;
   readonly options?: ManagerServicesOptions;
   readonly onError?: (error: unknown) => void;
 }
@@ -127,6 +129,8 @@ export function createManagerServices(input: ManagerServicesInput): ManagerServi
     site,
     store,
     clients: input.clients.map,
+    clientsVersion: () => input.clients.version,
+    maxGroups: input.maxGroups,
     sylink: input.sylink,
     peers,
     maxBodyBytes: input.maxBodyBytes,

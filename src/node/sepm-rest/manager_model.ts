@@ -36,7 +36,6 @@ export interface ClientView {
 
 /** What the client ports saw of a client since start. */
 export interface ActivityView {
-  readonly clientId: string;
   /** Last request (ms since the epoch, or a Date); 0 when none. */
   readonly lastSeen: number | Date;
   readonly lastAddress: string | undefined;
@@ -71,7 +70,13 @@ export interface ManagerView {
   /** The content of a published policy (opened from its seal). */
   content(name: string): Promise<Uint8Array>;
   clients(): Iterable<ClientView>;
-  activity(): readonly ActivityView[];
+  /**
+   * Changes whenever a client registers or is dropped; absent: `clients()` is read again on
+   * every call.
+   */
+  clientsVersion?(): number;
+  /** What the client ports saw of one registered client. */
+  activityOf(clientId: string): ActivityView | undefined;
   peers(): readonly PeerView[];
   /** Pull interval, ms (0: pulls only on notice or on demand). */
   readonly replicationIntervalMs: number;
@@ -101,6 +106,56 @@ function statusOf(p: PeerView): SepmReplicationPartner['status'] {
   return p.lastError !== undefined ? 'FAILED_CONNECT' : 'SUCCEEDED';
 }
 
+/**
+ * A registration as REST lists it. What it was registered with is fixed; when it was last seen
+ * and from where is read when asked, so that the list of records is kept while only heartbeats
+ * come (docs/rest-api.md "Computers").
+ */
+class LiveRegistration implements SepmRegistrationRecord {
+  readonly agentId: string;
+  declare readonly computerName?: string;
+  declare readonly preferredGroup?: string;
+  readonly registeredAt: number;
+  readonly #address: string | undefined;
+  readonly #view: ManagerView;
+
+  constructor(c: ClientView, view: ManagerView) {
+    this.agentId = c.clientId;
+    if (c.hostname !== undefined) this.computerName = c.hostname;
+    if (c.preferredGroup !== undefined) this.preferredGroup = c.preferredGroup;
+    this.registeredAt = c.registeredAt.getTime();
+    this.#address = c.address;
+    this.#view = view;
+  }
+
+  get lastHeartbeat(): number | undefined {
+    const last = ms(this.#view.activityOf(this.agentId)?.lastSeen);
+    return last > 0 ? last : undefined;
+  }
+
+  /** The last address seen, then the one it registered from, each once. */
+  get ipAddresses(): string[] {
+    const last = this.#view.activityOf(this.agentId)?.lastAddress;
+    const first = this.#address;
+    if (last === undefined) return first === undefined ? [] : [first];
+    return first === undefined || first === last ? [last] : [last, first];
+  }
+}
+
+// The records of the registered clients: one array per `clientsVersion` (see `directoryCache`,
+// which rebuilds the group tree only for a new array).
+function registrationsOf(view: ManagerView): () => readonly SepmRegistrationRecord[] {
+  let cached: { version: number; list: readonly SepmRegistrationRecord[] } | undefined;
+  return () => {
+    const version = view.clientsVersion?.();
+    if (cached !== undefined && cached.version === version) return cached.list;
+    const list: SepmRegistrationRecord[] = [];
+    for (const c of view.clients()) list.push(new LiveRegistration(c, view));
+    if (version !== undefined) cached = { version, list };
+    return list;
+  };
+}
+
 /** The SEPM REST model of a manager. */
 export function sepmRestModel(view: ManagerView): SepmRestModel {
   const record = (p: { name: string; serial: number }): SepmPolicyRecord => {
@@ -124,24 +179,7 @@ export function sepmRestModel(view: ManagerView): SepmRestModel {
     domain: () => ({ id: view.domainId, name: 'Default' }),
     policies: () => view.policies().map(record),
     policyContent: (p) => view.content(p.name),
-    registrations(): SepmRegistrationRecord[] {
-      const seen = new Map(view.activity().map((a) => [a.clientId, a]));
-      return [...view.clients()].map((c) => {
-        const a = seen.get(c.clientId);
-        const last = ms(a?.lastSeen);
-        const addresses = [a?.lastAddress, c.address].filter(
-          (x, i, all): x is string => x !== undefined && all.indexOf(x) === i,
-        );
-        return {
-          agentId: c.clientId,
-          ...(c.hostname !== undefined ? { computerName: c.hostname } : {}),
-          ipAddresses: addresses,
-          ...(c.preferredGroup !== undefined ? { preferredGroup: c.preferredGroup } : {}),
-          registeredAt: c.registeredAt.getTime(),
-          ...(last > 0 ? { lastHeartbeat: last } : {}),
-        };
-      });
-    },
+    registrations: registrationsOf(view),
     servers(): SepmServerRecord[] {
       return [
         { id: idOf(view.self.fingerprint), name: view.self.address, self: true },

@@ -35,7 +35,8 @@ function managerView(ctx: WebServicesDeps): ManagerView {
       return (await openPolicy(p.sealed, ctx.site.kcs, ctx.trusted())).data;
     },
     clients: () => ctx.clients.values(),
-    activity: () => ctx.activity.clients(),
+    clientsVersion: () => ctx.clientsVersion(),
+    activityOf: (clientId) => ctx.activity.lastOf(clientId),
     peers: () =>
       ctx.replicator.status().map((s) => ({
         name: `${s.address}:${s.managerPort}`,
@@ -76,6 +77,7 @@ export function webServicesHandler(ctx: WebServicesDeps): Handler {
       model: sepmRestModel(managerView(ctx)),
       auth,
       maxBodyBytes: ctx.maxBodyBytes,
+      maxGroups: ctx.maxGroups,
     }),
   );
 }
