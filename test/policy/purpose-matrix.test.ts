@@ -205,6 +205,14 @@ describe('a signature made for one purpose verifies as no other (issue 14 point 
       'sealed policy': () => openPolicy(m.signature, KCS, trusted),
     };
     await expect(own[p]()).resolves.toBeDefined();
+    // The RSA value covers exactly the bytes this matrix presents as `covered` (for the
+    // library's own formats: the purpose's context string, a NUL, then the payload), checked by
+    // node:crypto, which shares no code with the library: so a purpose that lost its context
+    // fails here even where another rule (e.g. the SPOL refusal) would still keep it apart.
+    const { createPublicKey, verify, constants } = await import('node:crypto');
+    const key = createPublicKey(fixture('vector-identity.crt.pem'));
+    const ok = verify('sha256', m.covered, { key, padding: constants.RSA_PKCS1_PADDING }, m.rsa);
+    expect(ok, `${p}: RSA value over the covered bytes`).toBe(true);
   });
 
   const cells = PURPOSES.flatMap((from) =>
@@ -258,6 +266,32 @@ describe('a signature made for one purpose verifies as no other (issue 14 point 
       expect(Buffer.from(ours).equals(ref), text).toBe(true);
       expect((await verifyPolicy(data, ours, [id.certificate])).format).toBe('raw');
     }
+  });
+
+  it('an index signature verifies only in the format its envelope announces', async () => {
+    const trusted = [id.certificate];
+    const raw = made.get('signed index')!.signature;
+    const cms = await signIndex(INDEX, id, 'cms');
+    expect((await verifyIndexSignature(INDEX, cms, trusted, 'cms')).format).toBe('cms');
+    for (const [sig, announced] of [
+      [raw, 'cms'],
+      [cms, 'raw'],
+    ] as const) {
+      const e = await verifyIndexSignature(INDEX, sig, trusted, announced).catch((x: unknown) => x);
+      expect(isSepmError(e) && e.code, `announced ${announced}`).toBe(
+        'ERR_POLICY_SIGNATURE_INVALID',
+      );
+    }
+  });
+
+  it('openPolicy refuses a version 1 sealed policy (signed over the bare bytes)', async () => {
+    const { createPrivateKey, sign, constants } = await import('node:crypto');
+    const key = createPrivateKey(fixture('vector-identity.key.pem'));
+    const body = sealedTemplate.slice(0, sealedTemplate.length - 256);
+    body[4] = 1;
+    const sig = sign('sha256', body, { key, padding: constants.RSA_PKCS1_PADDING });
+    const e = await openPolicy(concat(body, sig), KCS, [id.certificate]).catch((x: unknown) => x);
+    expect(isSepmError(e) && e.code).toBe('ERR_POLICY_MALFORMED');
   });
 
   it('verifyPolicy formats: a CMS without signed attributes counts as raw', async () => {
