@@ -6,7 +6,13 @@ import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isSepmError } from '../../src/errors.js';
-import { createSite, loadSite, SITE_FILES } from '../../src/node/index.js';
+import {
+  createSite,
+  encodeEndorsements,
+  ENDORSEMENTS_FILE,
+  loadSite,
+  SITE_FILES,
+} from '../../src/node/index.js';
 
 const posix = process.getuid !== undefined;
 const root = process.getuid?.() === 0;
@@ -52,7 +58,10 @@ describe.runIf(posix)('the site folder is private', () => {
   });
 
   it('refuses a site file group or others can write', async () => {
-    for (const f of [SITE_FILES.site, SITE_FILES.keystore, SITE_FILES.sylink]) {
+    // endorsements.json too (read by its own loader): an empty list, which a site may hold.
+    await writeFile(join(site, ENDORSEMENTS_FILE), encodeEndorsements([]), { mode: 0o600 });
+    expect((await loadSite(site)).endorsements).toEqual([]);
+    for (const f of [SITE_FILES.site, SITE_FILES.keystore, SITE_FILES.sylink, ENDORSEMENTS_FILE]) {
       const path = join(site, f);
       const mode = (await stat(path)).mode & 0o777;
       await chmod(path, 0o666);

@@ -96,6 +96,8 @@ describe('ClientRegistry', () => {
       saved(4, 1, '198.51.100.0/24'), // idle for longer than idleMs
       saved(5, 998_000, '198.51.100.0/24'),
     ]);
+    // The idle one is not taken back at all (not merely dropped by the next page or sighting).
+    expect(r.size).toBe(3);
     expect(r.page(0, 10).map((c) => c.hostname)).toEqual(['h1', 'h5', 'h3']);
     expect(r.networkOf(saved(1, 0).clientId)).toBe('192.0.2.0/24');
   });

@@ -18,9 +18,11 @@ afterEach(async () => {
   server = undefined;
 });
 
+// The password is the request's `x-password` header ('x' without one).
 async function serve(ctx: LoginDeps): Promise<number> {
   server = createServer((req, res) => {
-    void login(ctx, req, res, { username: 'admin', password: 'x' }, 'bearer').then((issued) => {
+    const password = String(req.headers['x-password'] ?? 'x');
+    void login(ctx, req, res, { username: 'admin', password }, 'bearer').then((issued) => {
       if (issued !== undefined) res.writeHead(200).end();
     });
   });
@@ -28,12 +30,16 @@ async function serve(ctx: LoginDeps): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-function post(port: number, localAddress: string): Promise<number> {
+function post(port: number, localAddress: string, password?: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: 'POST', localAddress }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const headers = password === undefined ? {} : { 'x-password': password };
+    const req = request(
+      { host: '127.0.0.1', port, method: 'POST', localAddress, headers },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -69,7 +75,6 @@ describe('login', () => {
       verifyPassword: (p) => Promise.resolve(p === 'x'),
     };
     const throttle = new LoginThrottle();
-    for (let i = 1; i <= 20; i++) throttle.failure(`127.0.5.${i}`);
     const ctx = {
       auth: new Authenticator([admin]),
       throttle,
@@ -78,8 +83,32 @@ describe('login', () => {
       tokenTtlMs: 60_000,
     } satisfies LoginDeps;
     const port = await serve(ctx);
-    // Nothing is counted per account: 20 failures for `admin` elsewhere do not lock it.
+    // 20 wrong passwords for `admin`, through the login step, from 20 addresses of one /24.
+    for (let i = 1; i <= 20; i++) expect(await post(port, `127.0.5.${i}`, 'wrong')).toBe(401);
+    // Nothing is counted per account: those failures do not lock `admin` from elsewhere.
     expect(await post(port, '127.0.6.1')).toBe(200);
     expect(throttle.retryAfterMs('127.0.5.200')).toBeGreaterThan(0);
+  });
+
+  it('answers a locked-out login only after its wait (a tarpit)', async () => {
+    const throttle = new LoginThrottle(Date.now, { maxFailures: 1, lockoutMs: 500 });
+    const admin: Account = {
+      username: 'admin',
+      role: 'administrator',
+      verifyPassword: (p) => Promise.resolve(p === 'x'),
+    };
+    const ctx = {
+      auth: new Authenticator([admin]),
+      throttle,
+      tokens: new TokenStore(),
+      sessionTtlMs: 60_000,
+      tokenTtlMs: 60_000,
+    } satisfies LoginDeps;
+    const port = await serve(ctx);
+    expect(await post(port, '127.0.7.1', 'wrong')).toBe(401);
+    const t0 = performance.now();
+    expect(await post(port, '127.0.7.1')).toBe(429);
+    // A flood that ignores Retry-After gets one answer per lockout wait, not one per request.
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(300);
   });
 });
