@@ -11,6 +11,7 @@ import {
   fileStore,
   type Manager,
 } from '../../src/node/manager/index.js';
+import { decodeState, encodeState } from '../../src/node/manager/state/store.js';
 import { createClient } from '../../src/node/client/client.js';
 import { tlsCredentials } from '../../src/node/http/tls_credentials.js';
 import { TLS_SERVER_PROFILE } from '../../src/node/http/tls_profile.js';
@@ -83,6 +84,53 @@ describe('manager state across restarts', () => {
     const m = createManager({ site: t.site, ports: ALL_ZERO, store: broken });
     await expect(m.listen()).rejects.toThrow('corrupt');
     expect(m.addresses).toEqual({});
+  });
+});
+
+describe('replication marks in the manager state (issue 14 point 2)', () => {
+  const DOMAIN = '1E814550AC1E00027245A393F26DBE37';
+  const base = {
+    indexSerial: 7,
+    policies: [],
+    clients: [],
+    totals: { registrations: 0, heartbeats: 0, downloads: 0 },
+  };
+
+  it('keeps the marks per domain through the state file form', () => {
+    const state = { ...base, replicationMarks: { [DOMAIN]: 1764182400123 } };
+    expect(decodeState(encodeState(state)).replicationMarks).toEqual({ [DOMAIN]: 1764182400123 });
+  });
+
+  it('loads a state saved before the marks were kept with no marks', () => {
+    const old = JSON.parse(encodeState(base)) as Record<string, unknown>;
+    delete old.replicationMarks;
+    expect(decodeState(JSON.stringify(old)).replicationMarks).toEqual({});
+  });
+
+  it.each([
+    ['a negative serial', { [DOMAIN]: -1 }],
+    ['a serial that is not a safe integer', { [DOMAIN]: 1.5 }],
+    ['a string serial', { [DOMAIN]: '5' }],
+    ['a key that is not a domain id', { [DOMAIN.toLowerCase()]: 5 }],
+    ['a list', [5]],
+    ['null', null],
+  ])('refuses a state file whose marks are damaged (%s)', (_, marks) => {
+    const doc = { ...(JSON.parse(encodeState(base)) as object), replicationMarks: marks };
+    expect(() => decodeState(JSON.stringify(doc))).toThrow('state.json: bad replicationMarks');
+  });
+
+  it('refuses to start over a store that gives back damaged marks (rather than forget them)', async () => {
+    const t = await makeSite('marks.test');
+    try {
+      const store = memoryStore();
+      await store.save({ ...base, replicationMarks: { [t.site.domainId]: -1 } });
+      const m = createManager({ site: t.site, ports: ALL_ZERO, store });
+      await expect(m.listen()).rejects.toMatchObject({ code: 'ERR_MANAGER_STATE_INVALID' });
+      await expect(m.replicate()).rejects.toMatchObject({ code: 'ERR_MANAGER_STATE_INVALID' });
+      expect(m.addresses).toEqual({});
+    } finally {
+      await t.cleanup();
+    }
   });
 });
 

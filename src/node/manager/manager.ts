@@ -35,6 +35,7 @@ import { distributionHandler, notFound } from './roles/client.js';
 import { closeServers, startServer } from './servers.js';
 import { createManagerServices, peerSet, type PortRole } from './services.js';
 import { StatePersistence } from './state/persistence.js';
+import { ReplicationMarks } from './replication/marks.js';
 import { memoryStore, siteStore } from './state/store.js';
 import { managerSylink } from './sylink.js';
 import { updateSiteSylink } from './site_sylink.js';
@@ -136,6 +137,7 @@ function pieces(options: ManagerOptions) {
     now,
   });
   const activity = new ActivityRecorder(clients, now);
+  const marks = new ReplicationMarks();
   const onError = (e: unknown) => options.onError?.(e, 'manager');
   const backend = options.store ?? (site.dir !== undefined ? siteStore(site.dir) : memoryStore());
   const peers = peerSet(options.peers ?? site.peers ?? []);
@@ -155,13 +157,24 @@ function pieces(options: ManagerOptions) {
     ).length > 0;
   const persistence = new StatePersistence(
     backend,
-    { policies: store, clients, activity },
+    { policies: store, clients, activity, marks },
     onError,
     upgrade,
   );
   let credentials: Promise<TlsCredentials> | undefined;
   const ownCredentials = () => (credentials ??= tlsCredentials(site.identity));
-  return { limits, store, clients, activity, persistence, peers, trusted, ownCredentials, onError };
+  return {
+    limits,
+    store,
+    clients,
+    activity,
+    marks,
+    persistence,
+    peers,
+    trusted,
+    ownCredentials,
+    onError,
+  };
 }
 
 function endorsementsBody(options: ManagerOptions) {
@@ -243,6 +256,7 @@ export function createManager(options: ManagerOptions): Manager {
     store: p.store,
     clients: p.clients,
     activity: p.activity,
+    marks: p.marks,
     sylink,
     peers: p.peers,
     trusted: p.trusted,
@@ -299,7 +313,11 @@ export function createManager(options: ManagerOptions): Manager {
     policies: () => p.store.list(),
     sylink,
     clients: p.clients.map,
-    replicate: () => services.replicator.replicateAll(),
+    async replicate() {
+      // The saved replication marks first: a pull before listen() must not run without them.
+      await p.persistence.restore();
+      return services.replicator.replicateAll();
+    },
     domainId: options.site.domainId,
   };
 }

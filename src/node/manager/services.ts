@@ -24,6 +24,7 @@ import {
   type PeerConfig,
 } from './replication/peers.js';
 import { Replicator } from './replication/replicator.js';
+import type { ReplicationMarks } from './replication/marks.js';
 import type { OwnCredentials } from './replication/peer_client.js';
 import {
   Authenticator,
@@ -58,6 +59,8 @@ export interface ManagerServicesInput {
   readonly store: PolicyStore;
   readonly clients: ClientRegistry;
   readonly activity: ActivityRecorder;
+  /** The replication high-water marks (kept in the manager's state). */
+  readonly marks: ReplicationMarks;
   /** The manager's sylink (for the console's download). */
   readonly sylink: () => Sylink;
   /** Peers, already checked; those with a certificate are replicated with. */
@@ -113,6 +116,7 @@ export function createManagerServices(input: ManagerServicesInput): ManagerServi
   const accounts = accountsOf(site, o);
   const replicator = new Replicator({
     store,
+    marks: input.marks,
     kcs: site.kcs,
     domainId: site.domainId,
     peers,

@@ -6,7 +6,9 @@
  *
  * Newer means a higher per-name serial; equal serials are ordered by SHA-256, so every manager
  * settles on the same bytes. An index older than the highest taken from any peer is refused when
- * it offers anything (one high-water mark per domain, as clients keep, docs/protocol.md §5.5). Withdrawals are not replicated (there are no tombstones).
+ * it offers anything (one high-water mark per domain, as clients keep, docs/protocol.md §5.5),
+ * also after a restart: the marks are kept in the manager's state ({@link ReplicationMarks}).
+ * Withdrawals are not replicated (there are no tombstones).
  *
  * @module
  */
@@ -21,8 +23,10 @@ import {
   parseSignedIndexEnvelope,
   verifyIndexSignature,
   verifyReplicationSignature,
+  type IndexEntry,
 } from '../../../protocol/index.js';
 import { sha256Hex } from '../../digest.js';
+import type { ReplicationMarks } from './marks.js';
 import type { OwnCredentials } from './peer_client.js';
 import { peerRequest } from './peer_client.js';
 import type { PeerSet, ReplicationPeer } from './peers.js';
@@ -65,6 +69,8 @@ export interface PeerStatus {
 /** Options of {@link Replicator}. */
 export interface ReplicatorOptions {
   readonly store: PolicyStore;
+  /** The replication high-water marks, kept in the manager's state across restarts. */
+  readonly marks: ReplicationMarks;
   readonly kcs: Kcs;
   readonly domainId: string;
   readonly peers: PeerSet;
@@ -99,8 +105,6 @@ export class Replicator {
   readonly #o: ReplicatorOptions;
   readonly #state = new Map<string, PeerState>();
   #timer: NodeJS.Timeout | undefined;
-  // Highest verified index serial taken from any peer of this site (one domain per manager).
-  #domainSerial: number | undefined;
   #stopped = false;
 
   constructor(options: ReplicatorOptions) {
@@ -240,14 +244,38 @@ export class Replicator {
     // than one already taken from any peer brings nothing (a peer may relay a recorded index of
     // another manager, e.g. one that still lists a withdrawn policy). Per policy, only newer
     // serials are ever taken (`wanted`), so an older index that offers nothing is harmless.
-    const mark = this.#domainSerial;
+    const mark = o.marks.get(o.domainId);
     if (mark !== undefined && index.serial < mark && wanted.length > 0) {
       throw new ManagerError(
         'ERR_MANAGER_ROLLBACK',
         `peer ${peer.label} served index serial ${index.serial}, older than ${mark} already taken for this domain (rollback refused)`,
       );
     }
-    this.#domainSerial = Math.max(mark ?? 0, index.serial);
+    o.marks.advance(o.domainId, index.serial);
+    try {
+      const entries = await this.#download(peer, own, wanted, trusted);
+      if (entries.length === 0) return { taken: [], serial: index.serial };
+      const taken = await o.store.adopt(entries, {
+        body: res.body,
+        serial: index.serial,
+        policies: index.policies,
+      });
+      return { taken, serial: index.serial };
+    } finally {
+      // The mark is saved before the pull reports (with the policies when it took any): a
+      // restarted manager must refuse what this index made older, as a client does.
+      await o.marks.commit();
+    }
+  }
+
+  // The sealed policies `wanted`, each checked against the signed index and opened.
+  async #download(
+    peer: ReplicationPeer,
+    own: OwnCredentials,
+    wanted: readonly IndexEntry[],
+    trusted: X509Certificate[],
+  ): Promise<{ name: string; serial: number; sealed: Uint8Array }[]> {
+    const o = this.#o;
     const entries: { name: string; serial: number; sealed: Uint8Array }[] = [];
     for (const e of wanted) {
       const pres = await peerRequest(
@@ -270,13 +298,7 @@ export class Replicator {
       await openPolicy(sealed, o.kcs, trusted);
       entries.push({ name: e.name, serial: e.serial, sealed });
     }
-    if (entries.length === 0) return { taken: [], serial: index.serial };
-    const taken = await o.store.adopt(entries, {
-      body: res.body,
-      serial: index.serial,
-      policies: index.policies,
-    });
-    return { taken, serial: index.serial };
+    return entries;
   }
 }
 

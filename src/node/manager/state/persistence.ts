@@ -1,8 +1,9 @@
 /**
  * Keeps a manager's {@link ManagerStore} current: restores the pieces once before serving, saves
- * a whole snapshot after each policy change (the change completes only once saved), and
- * registrations and counters a moment after they change (a registration or a heartbeat must
- * not wait for a disk write), and whatever is pending on close.
+ * a whole snapshot after each policy change and each advance of the replication marks (the
+ * change completes only once saved), and registrations and counters a moment after they change
+ * (a registration or a heartbeat must not wait for a disk write), and whatever is pending on
+ * close.
  * The pieces announce their changes; they do not know this module.
  *
  * @module
@@ -10,6 +11,7 @@
 import type { ActivityRecorder } from '../activity.js';
 import type { ClientRegistry } from '../clients.js';
 import type { PolicyStore } from '../policy_store.js';
+import type { ReplicationMarks } from '../replication/marks.js';
 import type { ManagerState, ManagerStore } from './store.js';
 
 /** Delay before registrations and counters that changed are saved, ms. */
@@ -20,6 +22,7 @@ export interface PersistedParts {
   readonly policies: PolicyStore;
   readonly clients: ClientRegistry;
   readonly activity: ActivityRecorder;
+  readonly marks: ReplicationMarks;
 }
 
 /** Restores and saves the state of `parts` in `store`. */
@@ -49,12 +52,15 @@ export class StatePersistence {
     parts.policies.onChange(() => this.save());
     parts.clients.onChange(() => this.#saveSoon());
     parts.activity.onDirty(() => this.#saveSoon());
+    parts.marks.onChange(() => this.save());
   }
 
   /** Loads the saved state into the parts, once; later calls resolve the same promise. */
   restore(): Promise<void> {
     return (this.#restored ??= this.#store.load().then(async (state) => {
       if (state === undefined) return;
+      // First: malformed marks refuse the state before any piece took part of it.
+      this.#parts.marks.restore(state.replicationMarks);
       this.#parts.policies.restore(state);
       this.#parts.clients.restore(state.clients);
       this.#parts.activity.restore(state);
@@ -87,6 +93,10 @@ export class StatePersistence {
   }
 
   #snapshot(): ManagerState {
-    return { ...this.#parts.policies.snapshot(), ...this.#parts.activity.snapshot() };
+    return {
+      ...this.#parts.policies.snapshot(),
+      ...this.#parts.activity.snapshot(),
+      replicationMarks: this.#parts.marks.snapshot(),
+    };
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Where a manager keeps what it must not forget across a restart: published policies (sealed
- * bytes, serials, metadata), the index serial, registered clients and their activity
- * (docs/node.md "State that survives a restart"). The manager reads the state once when it
+ * bytes, serials, metadata), the index serial, registered clients and their activity, the
+ * replication high-water marks (docs/node.md "State"). The manager reads the state once when it
  * starts and saves a whole snapshot after every change; a store only has to keep the last
  * snapshot whole. Embedders who keep state in their own database implement {@link ManagerStore}.
  *
@@ -58,6 +58,12 @@ export interface ManagerState {
     readonly heartbeats: number;
     readonly downloads: number;
   };
+  /**
+   * Replication high-water marks (docs/protocol.md §5.5): per domain id (32 upper-case hex), the
+   * highest index serial taken from any peer, so that a restarted manager still refuses a
+   * peer's relayed older index. Absent in states saved before they were kept (no marks then).
+   */
+  readonly replicationMarks?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -80,6 +86,20 @@ export function memoryStore(): ManagerStore {
       return Promise.resolve();
     },
   };
+}
+
+const DOMAIN_RE = /^[0-9A-F]{32}$/;
+
+/**
+ * Whether `v` has the shape of {@link ManagerState.replicationMarks}: a plain object from domain
+ * ids (32 upper-case hex) to index serials (safe integers, not negative).
+ */
+export function isReplicationMarks(v: unknown): v is Readonly<Record<string, number>> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  return Object.entries(v).every(
+    ([domainId, serial]) =>
+      DOMAIN_RE.test(domainId) && Number.isSafeInteger(serial) && (serial as number) >= 0,
+  );
 }
 
 /** The folder of the site directory where {@link fileStore} keeps the state by default. */
@@ -147,6 +167,7 @@ export function decodeState(text: string): ManagerState {
     policies?: unknown;
     clients?: unknown;
     totals?: unknown;
+    replicationMarks?: unknown;
   };
   try {
     doc = JSON.parse(text) as typeof doc;
@@ -160,6 +181,10 @@ export function decodeState(text: string): ManagerState {
     if (typeof p?.name !== 'string' || !Number.isSafeInteger(p.serial)) throw bad('bad policy');
     return { ...p, sealed: new Uint8Array(Buffer.from(String(p.sealed), 'base64')) };
   });
+  // Absent before the marks were kept: none then. Damaged: refused, since forgetting them would
+  // let a peer's relayed older index in once (docs/protocol.md §5.5).
+  const marks = doc.replicationMarks === undefined ? {} : doc.replicationMarks;
+  if (!isReplicationMarks(marks)) throw bad('bad replicationMarks');
   const t = (doc.totals ?? {}) as Partial<ManagerState['totals']>;
   return {
     indexSerial: doc.indexSerial as number,
@@ -170,6 +195,7 @@ export function decodeState(text: string): ManagerState {
       heartbeats: Number(t.heartbeats ?? 0),
       downloads: Number(t.downloads ?? 0),
     },
+    replicationMarks: { ...marks },
   };
 }
 
