@@ -21,12 +21,7 @@ import { cachedBody, etagOf } from '../http/response.js';
 import { tlsCredentials, type TlsCredentials } from '../http/tls_credentials.js';
 import { ActivityRecorder } from './activity.js';
 import { ClientRegistry } from './clients.js';
-import {
-  checkOptions,
-  DEFAULT_LIMITS,
-  type ManagerLimits,
-  type ManagerOptions,
-} from './options.js';
+import { checkOptions, resolvedLimits, type ManagerOptions } from './options.js';
 import { PolicyStore, type PublishedPolicy, type RegisteredClient } from './policy_store.js';
 import { PORT_NAMES, resolvePorts, type PortName } from './ports.js';
 import type { ReplicationReport } from './replication/replicator.js';
@@ -127,7 +122,7 @@ export interface Manager {
 // The pieces of one manager, built once.
 function pieces(options: ManagerOptions) {
   const { site } = options;
-  const limits: Required<ManagerLimits> = { ...DEFAULT_LIMITS, ...options.limits };
+  const limits = resolvedLimits(options.limits);
   const now = options.services?.now ?? Date.now;
   const store = new PolicyStore(site, options.indexSignature ?? 'raw', now);
   const clients = new ClientRegistry({

@@ -190,6 +190,7 @@ export function checkOptions(options: ManagerOptions): void {
   if (typeof site.domainId !== 'string' || !/^[0-9A-F]{32}$/.test(site.domainId)) {
     throw new TypeError('"options.site.domainId" expected 32 upper-case hex digits');
   }
+  checkLimits(options.limits);
   for (const key of Object.keys(options.handlers ?? {})) {
     if (!PORT_NAMES.includes(key as PortName))
       throw new TypeError(`"handlers.${key}" is not a manager port`);
@@ -197,4 +198,52 @@ export function checkOptions(options: ManagerOptions): void {
       throw new TypeError(`"handlers.${key}" expected a function`);
     }
   }
+}
+
+// The smallest value of each limit: one of everything, except groups, where the two fixed ones
+// (`My Company` and its `Default Group`) always exist.
+const LIMIT_MINIMUM: Readonly<Record<keyof ManagerLimits, number>> = Object.freeze({
+  ...(Object.fromEntries(Object.keys(DEFAULT_LIMITS).map((k) => [k, 1])) as Record<
+    keyof ManagerLimits,
+    number
+  >),
+  maxGroups: 2,
+});
+
+/**
+ * Checks `options.limits` before anything binds: a limit that is not a number would otherwise
+ * switch its bound off without a word (a string `maxBodyBytes` compares false with every body
+ * size), and Node refuses a head deadline longer than the request deadline only at `listen()`.
+ *
+ * @throws TypeError for a name that is not a limit; RangeError for a value that is not an
+ *   integer at or above the limit's minimum, or a `headersTimeoutMs` above `requestTimeoutMs`.
+ */
+export function checkLimits(limits: ManagerLimits | undefined): void {
+  if (limits === undefined) return;
+  if (typeof limits !== 'object' || limits === null)
+    throw new TypeError('"options.limits" expected an object');
+  for (const [name, value] of Object.entries(limits) as [keyof ManagerLimits, unknown][]) {
+    const min = LIMIT_MINIMUM[name];
+    if (min === undefined) {
+      const known = Object.keys(DEFAULT_LIMITS).join(', ');
+      throw new TypeError(`"limits.${name}" is not a manager limit (known: ${known})`);
+    }
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+      const got = typeof value === 'number' ? String(value) : typeof value;
+      throw new RangeError(`"limits.${name}" expected an integer >= ${min}, got ${got}`);
+    }
+  }
+  const resolved = resolvedLimits(limits);
+  if (resolved.headersTimeoutMs > resolved.requestTimeoutMs) {
+    throw new RangeError(
+      `"limits.headersTimeoutMs" (${resolved.headersTimeoutMs}) must not exceed "limits.requestTimeoutMs" (${resolved.requestTimeoutMs})`,
+    );
+  }
+}
+
+/** `limits` over {@link DEFAULT_LIMITS}; a limit given as `undefined` keeps its default. */
+export function resolvedLimits(limits: ManagerLimits | undefined): Required<ManagerLimits> {
+  const given = Object.entries(limits ?? {}).filter(([, v]) => v !== undefined);
+  return { ...DEFAULT_LIMITS, ...(Object.fromEntries(given) as ManagerLimits) };
 }
