@@ -39,7 +39,7 @@ function arg(name: string, def: number): number {
 // ---- child: the manager under test --------------------------------------------------------
 // The manager runs from the built package (`dist/`), as its users run it: under tsx every
 // function expression is wrapped to keep its name, which adds work per request that the
-// shipped build does not have (about 1 µs per request on the index, measured with --cpu-prof).
+// shipped build does not have (about 1-2 µs per index request in a --cpu-prof run).
 const DIST_NODE = new URL('../dist/node.js', import.meta.url).href;
 
 async function serve(dir: string): Promise<void> {

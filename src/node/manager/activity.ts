@@ -200,25 +200,22 @@ export class ActivityRecorder {
   tap<H extends (req: IncomingMessage, res: ServerResponse, next: () => void) => unknown>(
     handler: H,
   ): (req: IncomingMessage, res: ServerResponse, next: () => void) => unknown {
-    // No closure per request on the hot paths (see requestChain): the request is recorded at
-    // once when the handler answered synchronously, else by a listener bound to it.
     return (req, res, next) => {
       const result = handler(req, res, next);
+      const done = () => {
+        const id = req.headers['x-sepm-client-id'];
+        this.record(
+          req.method ?? 'GET',
+          req.url ?? '',
+          res.statusCode,
+          typeof id === 'string' ? id : undefined,
+          req.socket?.remoteAddress,
+        );
+      };
       // 'finish' is always emitted after this synchronous code, never during it.
-      if (res.headersSent) this.#recordAnswer(req, res);
-      else res.once('finish', this.#recordAnswer.bind(this, req, res));
+      if (res.headersSent) done();
+      else res.once('finish', done);
       return result;
     };
-  }
-
-  #recordAnswer(req: IncomingMessage, res: ServerResponse): void {
-    const id = req.headers['x-sepm-client-id'];
-    this.record(
-      req.method ?? 'GET',
-      req.url ?? '',
-      res.statusCode,
-      typeof id === 'string' ? id : undefined,
-      req.socket?.remoteAddress,
-    );
   }
 }

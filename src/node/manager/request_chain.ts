@@ -46,33 +46,25 @@ function failed(req: IncomingMessage, res: ServerResponse, answer: ChainErrorAns
   else if (!res.writableEnded) res.destroy();
 }
 
-function fail(
-  o: ChainOptions,
-  answer: ChainErrorAnswer,
-  req: IncomingMessage,
-  res: ServerResponse,
-  e: unknown,
-): void {
-  o.onError(e);
-  failed(req, res, answer);
-}
-
-// Runs `h`; a throw or a rejected promise becomes a 500 and is reported.
 function run(
-  o: ChainOptions,
-  answer: ChainErrorAnswer,
   h: Handler,
   req: IncomingMessage,
   res: ServerResponse,
   next: () => void,
+  onError: (e: unknown) => void,
+  answer: ChainErrorAnswer,
 ): void {
+  const fail = (e: unknown) => {
+    onError(e);
+    failed(req, res, answer);
+  };
   try {
     const r = h(req, res, next);
     if (r !== undefined && typeof (r as Promise<void>).then === 'function') {
-      (r as Promise<void>).then(undefined, fail.bind(undefined, o, answer, req, res));
+      (r as Promise<void>).then(undefined, fail);
     }
   } catch (e) {
-    fail(o, answer, req, res, e);
+    fail(e);
   }
 }
 
@@ -82,11 +74,8 @@ export function requestChain(
   user: Handler | undefined,
   o: ChainOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
+  const forget = (res: ServerResponse) => () => o.inFlight.delete(res);
   const answer = o.errorAnswer ?? plainErrorAnswer;
-  const inFlight = o.inFlight;
-  function forget(this: ServerResponse): void {
-    inFlight.delete(this);
-  }
   return (req, res) => {
     if (o.closing()) res.setHeader('Connection', 'close');
     const cl = req.headers['content-length'];
@@ -94,16 +83,13 @@ export function requestChain(
       answer(req, res, 413);
       return;
     }
-    // The `next()` callbacks are bound, not closures written here: the hot paths (index and
-    // policy downloads) answer tens of thousands of requests a second, and a closure per step
-    // showed in the facade's overhead against a bare server (bench/manager.bench.ts).
-    const toNotFound = o.notFound.bind(undefined, req, res) as () => void;
-    if (user === undefined) run(o, answer, role, req, res, toNotFound);
-    else run(o, answer, user, req, res, run.bind(undefined, o, answer, role, req, res, toNotFound));
+    const toDefault = () => run(role, req, res, () => o.notFound(req, res), o.onError, answer);
+    if (user === undefined) toDefault();
+    else run(user, req, res, toDefault, o.onError, answer);
     // Responses answered at once (the protocol's hot paths) need no tracking.
     if (!res.headersSent) {
-      inFlight.add(res);
-      res.once('close', forget);
+      o.inFlight.add(res);
+      res.once('close', forget(res));
     }
   };
 }
