@@ -37,10 +37,5 @@ export function sha256Hex(data: Hashable): string {
  * @param value - what the id stands for (already canonical: the caller lower-cases a group path).
  */
 export function sepmStyleId(context: string, value: string): string {
-  return createHash('sha256')
-    .update(`${context}\0`, 'utf8')
-    .update(value, 'utf8')
-    .digest('hex')
-    .slice(0, 32)
-    .toUpperCase();
+  return sha256Hex(`${context}\0${value}`).slice(0, 32).toUpperCase();
 }

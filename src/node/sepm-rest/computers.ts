@@ -10,7 +10,15 @@
 import type { SepmDomainRecord, SepmRegistrationRecord } from './model.js';
 import { groupSummary, type GroupNode } from './groups.js';
 import type { ComputerRow } from './directory.js';
-import { int32Param, int64Param, orderParam, pageOf, pageWindow, wildcard } from './paging.js';
+import {
+  compareLowered,
+  int32Param,
+  int64Param,
+  orderParam,
+  pageOf,
+  pageWindow,
+  wildcard,
+} from './paging.js';
 import { sortedRange, type Compare } from './select.js';
 
 /** The `os` values the spec lists for `GET /computers`. */
@@ -99,11 +107,6 @@ function domainMatches(query: URLSearchParams, domain: SepmDomainRecord): boolea
 
 type Row = ComputerRow;
 
-function compareKeys(la: string, a: string, lb: string, b: string): number {
-  if (la !== lb) return la < lb ? -1 : 1;
-  return a === b ? 0 : a < b ? -1 : 1;
-}
-
 // `compareText` on the sort key, then on the agent id (unique: the order is total), with the
 // lower-cased keys computed once per row instead of twice per comparison.
 function rowOrder(sort: SortKey, order: 'ASC' | 'DESC'): Compare<Row> {
@@ -111,8 +114,8 @@ function rowOrder(sort: SortKey, order: 'ASC' | 'DESC'): Compare<Row> {
   const byName = sort === 'COMPUTER_NAME';
   return (a, b) => {
     const c =
-      (byName ? compareKeys(a.nameKey, a.name, b.nameKey, b.name) : 0) ||
-      compareKeys(a.idKey, a.record.agentId, b.idKey, b.record.agentId);
+      (byName ? compareLowered(a.nameKey, a.name, b.nameKey, b.name) : 0) ||
+      compareLowered(a.idKey, a.record.agentId, b.idKey, b.record.agentId);
     return sign * c;
   };
 }

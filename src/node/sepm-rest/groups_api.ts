@@ -13,7 +13,7 @@ import type { SepmRestModel } from './model.js';
 import { groupJson, type GroupNode } from './groups.js';
 import { computersPage } from './computers.js';
 import type { Directory } from './directory.js';
-import { int32Param, orderParam, pageOf, pageWindow } from './paging.js';
+import { compareLowered, int32Param, orderParam, pageOf, pageWindow } from './paging.js';
 import { sortedRange, type Compare } from './select.js';
 
 /** The directory of a model's registrations (`directoryCache`). */
@@ -26,10 +26,8 @@ const GROUP_SORTS: Readonly<Record<string, (g: GroupNode) => readonly [string, s
   id: (g) => [g.id.toLowerCase(), g.id],
 };
 
-function compareKeys(a: readonly [string, string], b: readonly [string, string]): number {
-  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
-  return a[1] === b[1] ? 0 : a[1] < b[1] ? -1 : 1;
-}
+const compareKeys = (a: readonly [string, string], b: readonly [string, string]): number =>
+  compareLowered(a[0], a[1], b[0], b[1]);
 
 interface Keyed {
   readonly node: GroupNode;
