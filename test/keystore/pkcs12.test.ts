@@ -27,6 +27,8 @@ import { isSepmError } from '../../src/errors.js';
 import { asBytes, berToDer } from '../../src/keystore/pbe/asn1.js';
 import { pkcs12Kdf } from '../../src/keystore/pbe/pkcs12_kdf.js';
 import { computeMac } from '../../src/keystore/pkcs12/mac.js';
+import { dateFromLocalKeyId } from '../../src/keystore/pkcs12/attributes.js';
+import { readPem } from '../../src/keystore/pem.js';
 import { CertIndex, type CertInfo } from '../../src/keystore/pkcs12/chain.js';
 import type {
   Keystore,
@@ -245,6 +247,31 @@ describe.runIf(HAS_OPENSSL)('writePkcs12', () => {
     expect(r.stdout).toMatch(/^s, .*PrivateKeyEntry/m);
   });
 
+  it.runIf(HAS_JDK)('keytool pairs two keys of the same date and reads that date for both', () => {
+    const date = new Date(Date.UTC(2024, 1, 29, 12));
+    const [a, b] = [full.entries[0] as PrivateKeyEntry, small.entries[0] as PrivateKeyEntry];
+    const ks: Keystore = {
+      format: 'pkcs12',
+      entries: [
+        { ...a, alias: 'first', date },
+        { ...b, alias: 'second', date },
+      ],
+    };
+    const path = join(dir, 'same-date.p12');
+    writeFileSync(path, writePkcs12(ks, 'changeit'));
+    expect(keytoolList(path, 'changeit')).toEqual([
+      { alias: 'first', type: 'PrivateKeyEntry', chain: 3 },
+      { alias: 'second', type: 'PrivateKeyEntry', chain: 1 },
+    ]);
+    const r = sh(
+      `keytool -J-Duser.language=en -J-Duser.timezone=UTC -list -v -storetype PKCS12 -keystore '${path}' -storepass changeit`,
+    );
+    expect([...r.stdout.matchAll(/^Creation date: (.*)$/gm)].map((m) => m[1])).toEqual([
+      'Feb 29, 2024',
+      'Feb 29, 2024',
+    ]);
+  });
+
   it('honours iterations and macIterations, and validates options', () => {
     const bytes = writePkcs12(small, 'pw', { iterations: 2000, macIterations: 3000 });
     const pfx = AsnConvert.parse(bytes, PFX);
@@ -265,6 +292,53 @@ describe.runIf(HAS_OPENSSL)('writePkcs12', () => {
       ],
     };
     expect(() => writePkcs12(badSecret, 'pw')).toThrow(RangeError);
+  });
+});
+
+describe('entry dates in localKeyId ("Time <ms>")', () => {
+  const corpus = (name: string) =>
+    readFileSync(join(import.meta.dirname, '../../scripts/fuzz/corpus', name));
+  const keyA = readPem(corpus('identity.pem')).entries[0] as PrivateKeyEntry;
+  const keyB = readPem(corpus('other.pem')).entries[0] as PrivateKeyEntry;
+  const roundTrip = (entries: Keystore['entries']) =>
+    readPkcs12(writePkcs12({ format: 'pkcs12', entries }, 'pw', { iterations: 1000 }), 'pw')
+      .entries as PrivateKeyEntry[];
+
+  it('keeps the date of every key when several keys share it, each paired with its own chain', () => {
+    // A found counterexample: the second key of the same millisecond used to lose its date.
+    const date = new Date(631_152_000_022);
+    const back = roundTrip([
+      { ...keyA, alias: 'a', date },
+      { ...keyB, alias: 'b', date },
+      { ...keyA, alias: 'c', date },
+    ]);
+    expect(back.map((e) => [e.alias, e.date?.getTime()])).toEqual([
+      ['a', 631_152_000_022],
+      ['b', 631_152_000_022],
+      ['c', 631_152_000_022],
+    ]);
+    expect(back.map((e) => e.chain[0])).toEqual([keyA.chain[0], keyB.chain[0], keyA.chain[0]]);
+    expect(new Set(back.map((e) => Buffer.from(e.localKeyId!).toString()))).toEqual(
+      new Set(['Time 631152000022', 'Time 0631152000022', 'Time 00631152000022']),
+    );
+  });
+
+  it('keeps dates before 1970 (Java writes and reads a minus sign)', () => {
+    const date = new Date(Date.UTC(1969, 6, 20, 20, 17));
+    expect(roundTrip([{ ...keyA, alias: 'a', date }])[0]!.date).toEqual(date);
+  });
+
+  it('reads leading zeros and a sign as Long.parseLong does, and nothing else', () => {
+    const id = (s: string) => new TextEncoder().encode(s);
+    expect(dateFromLocalKeyId(id('Time 0001700000000000'))?.getTime()).toBe(1_700_000_000_000);
+    expect(dateFromLocalKeyId(id('Time -0005'))?.getTime()).toBe(-5);
+    expect(dateFromLocalKeyId(id('Time 0'))?.getTime()).toBe(0);
+    expect(dateFromLocalKeyId(id('Time 8640000000000001'))).toBeUndefined();
+    expect(dateFromLocalKeyId(id(`Time ${'0'.repeat(33)}12`))?.getTime()).toBe(12); // 40 bytes
+    expect(dateFromLocalKeyId(id(`Time ${'0'.repeat(34)}12`))).toBeUndefined(); // 41
+    expect(dateFromLocalKeyId(id('Time 12x'))).toBeUndefined();
+    expect(dateFromLocalKeyId(id('Time '))).toBeUndefined();
+    expect(dateFromLocalKeyId(id('time 12'))).toBeUndefined();
   });
 });
 

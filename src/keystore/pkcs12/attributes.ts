@@ -127,12 +127,19 @@ function tlv(tag: number, content: Uint8Array): Bytes {
   return out;
 }
 
+/** The longest `"Time <ms>"` localKeyId read or written (the writer pads with zeros up to it). */
+export const MAX_TIME_ID = 40;
+
 /**
  * The creation date Java encodes in its localKeyId, `"Time <millis>"` in ASCII
  * (docs/keystores.md, Format notes: "PKCS#12 bags and attributes"), or `undefined` for any other localKeyId.
+ * Leading zeros and a minus sign are read as Java's `Long.parseLong` reads them; a value outside
+ * the range of `Date` gives `undefined`.
  */
 export function dateFromLocalKeyId(id: Uint8Array | undefined): Date | undefined {
-  if (id === undefined || id.length > 40) return undefined;
-  const m = /^Time (\d{1,15})$/.exec(fromUtf8(id) ?? '');
-  return m ? new Date(Number(m[1])) : undefined;
+  if (id === undefined || id.length > MAX_TIME_ID) return undefined;
+  const m = /^Time (-?)0*(\d{1,16})$/.exec(fromUtf8(id) ?? '');
+  if (!m) return undefined;
+  const date = new Date(Number(`${m[1]}${m[2]}`));
+  return Number.isNaN(date.getTime()) ? undefined : date;
 }

@@ -32,7 +32,12 @@ import { aint, astring, randomBytes, toHex, utf8, type Bytes } from '../../bytes
 import { MAX_ITERATIONS_CAP, type Keystore } from '../model.js';
 import { serializeAsn } from '../pbe/asn1.js';
 import { pbes2Encrypt, pkcs12PbeEncrypt } from '../pbe/pbe.js';
-import { friendlyNameAttribute, localKeyIdAttribute, trustedAttribute } from './attributes.js';
+import {
+  MAX_TIME_ID,
+  friendlyNameAttribute,
+  localKeyIdAttribute,
+  trustedAttribute,
+} from './attributes.js';
 import { computeMac } from './mac.js';
 import * as oid from './oids.js';
 import { CmsEncryptedData } from './schemas.js';
@@ -71,13 +76,26 @@ function dataContentInfo(content: Uint8Array): ContentInfo {
   });
 }
 
-/** A localKeyId for an entry that has none: Java's `"Time <ms>"` when dated, else random. */
+/**
+ * A localKeyId for an entry that has none: Java's `"Time <ms>"` when dated, else random.
+ *
+ * Two keys with the same date would get the same id, which pairs keys with certificates, so a
+ * later one gets leading zeros (`"Time 0<ms>"`, `"Time 00<ms>"`, ...): distinct bytes that Java
+ * (`Long.parseLong`) and {@link dateFromLocalKeyId} read as the same date. Only when even the
+ * longest form (40 bytes) is taken does the id become random, and the date is then not kept.
+ */
 function makeLocalKeyId(date: Date | undefined, used: Set<string>): Bytes {
-  let id: Bytes =
-    date !== undefined && !Number.isNaN(date.getTime())
-      ? utf8(`Time ${date.getTime()}`)
-      : randomBytes(20);
-  if (used.has(toHex(id))) id = randomBytes(20);
+  const ms = date?.getTime();
+  if (ms !== undefined && !Number.isNaN(ms)) {
+    const sign = ms < 0 ? '-' : '';
+    const digits = String(Math.abs(ms));
+    for (let zeros = 0; 5 + sign.length + zeros + digits.length <= MAX_TIME_ID; zeros++) {
+      const id = utf8(`Time ${sign}${'0'.repeat(zeros)}${digits}`);
+      if (!used.has(toHex(id))) return id;
+    }
+  }
+  let id = randomBytes(20);
+  while (used.has(toHex(id))) id = randomBytes(20);
   return id;
 }
 
