@@ -9,6 +9,8 @@ export default defineConfig({
     pool: 'forks',
     // Prints one line naming every external tool that was missing and the suites it gated.
     globalSetup: ['test/helpers/tool-report.ts'],
+    // One fixed fast-check seed, so the same code gets the same verdict (FC_SEED overrides).
+    setupFiles: ['test/helpers/property_seed.ts'],
     projects: [
       { extends: true, test: { name: 'node', include: ['test/**/*.test.ts'], exclude } },
       {
@@ -35,7 +37,7 @@ export default defineConfig({
             'test/keystore/read.test.ts',
           ],
           exclude,
-          setupFiles: ['test/helpers/portable_path.ts'],
+          setupFiles: ['test/helpers/property_seed.ts', 'test/helpers/portable_path.ts'],
         },
       },
     ],
