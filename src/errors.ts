@@ -89,7 +89,7 @@ const MANAGER_MESSAGES = {
   ERR_MANAGER_REQUEST_REJECTED: 'the request was rejected',
   ERR_MANAGER_ROLLBACK: 'the manager served an index or policy older than one already accepted',
   ERR_MANAGER_POLICY_REFUSED: 'the policy cannot be published: clients would refuse it',
-  ERR_MANAGER_STATE_INVALID: 'saved client state is malformed',
+  ERR_MANAGER_STATE_INVALID: 'saved client or manager state is malformed',
 } as const;
 type Messages = typeof TWOFISH_MESSAGES &
   typeof KCS_MESSAGES &
