@@ -51,6 +51,8 @@ export {
   type ManagerState,
   type SavedPolicy,
   type SavedClient,
+  type PeerListing,
+  type ListedPolicy,
 } from './manager/index.js';
 export {
   SEPM_POLICY_TYPES,

@@ -134,6 +134,65 @@ describe('replication marks in the manager state (issue 14 point 2)', () => {
   });
 });
 
+describe('what each replication peer listed last, in the manager state', () => {
+  const PEER = 'ab'.repeat(32);
+  const listing = {
+    indexSerial: 1764182400123,
+    policies: [{ name: 'Firewall', serial: 2, sha256: 'cd'.repeat(32) }],
+  };
+  const base = {
+    indexSerial: 7,
+    policies: [],
+    clients: [],
+    totals: { registrations: 0, heartbeats: 0, downloads: 0 },
+  };
+
+  it('keeps the listings per peer through the state file form', () => {
+    const state = { ...base, replicationListings: { [PEER]: listing } };
+    expect(decodeState(encodeState(state)).replicationListings).toEqual({ [PEER]: listing });
+  });
+
+  it('loads a state saved before the listings were kept with none', () => {
+    const old = JSON.parse(encodeState(base)) as Record<string, unknown>;
+    delete old.replicationListings;
+    expect(decodeState(JSON.stringify(old)).replicationListings).toEqual({});
+  });
+
+  it.each([
+    ['a key that is not a fingerprint', { [PEER.toUpperCase()]: listing }],
+    ['a negative index serial', { [PEER]: { ...listing, indexSerial: -1 } }],
+    [
+      'a policy without a SHA-256',
+      { [PEER]: { ...listing, policies: [{ name: 'X', serial: 1 }] } },
+    ],
+    [
+      'a policy name an index may not carry',
+      { [PEER]: { ...listing, policies: [{ ...listing.policies[0], name: 'a/b' }] } },
+    ],
+    ['policies that are not a list', { [PEER]: { ...listing, policies: {} } }],
+    ['a list', [listing]],
+    ['null', null],
+  ])('refuses a state file whose listings are damaged (%s)', (_, listings) => {
+    const doc = { ...(JSON.parse(encodeState(base)) as object), replicationListings: listings };
+    expect(() => decodeState(JSON.stringify(doc))).toThrow('state.json: bad replicationListings');
+  });
+
+  it('refuses to start over a store that gives back damaged listings (rather than forget them)', async () => {
+    const t = await makeSite('listings.test');
+    try {
+      const store = memoryStore();
+      const damaged = { [PEER]: { ...listing, indexSerial: 1.5 } };
+      await store.save({ ...base, replicationListings: damaged });
+      const m = createManager({ site: t.site, ports: ALL_ZERO, store });
+      await expect(m.listen()).rejects.toMatchObject({ code: 'ERR_MANAGER_STATE_INVALID' });
+      await expect(m.replicate()).rejects.toMatchObject({ code: 'ERR_MANAGER_STATE_INVALID' });
+      expect(m.addresses).toEqual({});
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
+
 describe('embedding (issue 13 point 6)', () => {
   let t: TestSite;
   let m: Manager | undefined;

@@ -31,6 +31,7 @@ import { closeServers, startServer } from './servers.js';
 import { createManagerServices, peerSet, type PortRole } from './services.js';
 import { StatePersistence } from './state/persistence.js';
 import { ReplicationMarks } from './replication/marks.js';
+import { PeerListings } from './replication/withdrawals.js';
 import { memoryStore, siteStore } from './state/store.js';
 import { managerSylink } from './sylink.js';
 import { updateSiteSylink } from './site_sylink.js';
@@ -133,6 +134,7 @@ function pieces(options: ManagerOptions) {
   });
   const activity = new ActivityRecorder(clients, now);
   const marks = new ReplicationMarks();
+  const listings = new PeerListings();
   const onError = (e: unknown) => options.onError?.(e, 'manager');
   const backend = options.store ?? (site.dir !== undefined ? siteStore(site.dir) : memoryStore());
   const peers = peerSet(options.peers ?? site.peers ?? []);
@@ -152,7 +154,7 @@ function pieces(options: ManagerOptions) {
     ).length > 0;
   const persistence = new StatePersistence(
     backend,
-    { policies: store, clients, activity, marks },
+    { policies: store, clients, activity, marks, listings },
     onError,
     upgrade,
   );
@@ -164,6 +166,7 @@ function pieces(options: ManagerOptions) {
     clients,
     activity,
     marks,
+    listings,
     persistence,
     peers,
     trusted,
@@ -252,6 +255,7 @@ export function createManager(options: ManagerOptions): Manager {
     clients: p.clients,
     activity: p.activity,
     marks: p.marks,
+    listings: p.listings,
     sylink,
     peers: p.peers,
     trusted: p.trusted,

@@ -240,20 +240,25 @@ export class PolicyStore {
   /**
    * Replication hook (`replication/`): takes a peer's already-sealed policies as they are
    * (no re-sealing) where newer than held (higher serial; equal serial: higher SHA-256, so every
-   * manager settles on the same bytes). Then serves the peer's signed index verbatim if it lists
-   * exactly what is now held and its serial is above ours (clients refuse a lower one), else
-   * re-signs. Resolves the names taken.
+   * manager settles on the same bytes), and withdraws each of `withdraw` that is still held
+   * exactly as given (same serial and SHA-256: a copy published or taken since is kept;
+   * docs/protocol.md §5.6). Then serves the peer's signed index verbatim if it lists exactly
+   * what is now held and its serial is above ours (clients refuse a lower one), else re-signs.
+   * The change is announced as a local one is (saved, peers notified). Resolves the names taken
+   * and withdrawn.
    */
   adopt(
     entries: readonly { name: string; serial: number; sealed: Uint8Array }[],
     signedIndex: { body: Buffer; serial: number; policies: readonly IndexEntry[] },
-  ): Promise<string[]> {
+    withdraw: readonly { name: string; serial: number; sha256: string }[] = [],
+  ): Promise<{ taken: string[]; withdrawn: string[] }> {
     return this.#enqueue(async () => {
+      const withdrawn = this.#dropUnchanged(withdraw);
       const taken = this.#takeNewer(entries);
-      if (taken.length === 0) return taken;
+      if (taken.length === 0 && withdrawn.length === 0) return { taken, withdrawn };
       if (!this.#adoptIndex(signedIndex)) await this.#resign();
-      await this.#announce({ names: taken, origin: 'replicated' });
-      return taken;
+      await this.#announce({ names: [...taken, ...withdrawn], origin: 'replicated' });
+      return { taken, withdrawn };
     });
   }
 
@@ -314,6 +319,17 @@ export class PolicyStore {
       if (upgraded.length > 0) this.#index = undefined;
       return upgraded;
     });
+  }
+
+  #dropUnchanged(withdraw: readonly { name: string; serial: number; sha256: string }[]): string[] {
+    const withdrawn: string[] = [];
+    for (const w of withdraw) {
+      const cur = this.#policies.get(w.name);
+      if (cur === undefined || cur.serial !== w.serial || cur.sha256 !== w.sha256) continue;
+      this.#policies.delete(w.name);
+      withdrawn.push(w.name);
+    }
+    return withdrawn;
   }
 
   #takeNewer(entries: readonly { name: string; serial: number; sealed: Uint8Array }[]): string[] {

@@ -25,6 +25,7 @@ import {
 } from './replication/peers.js';
 import { Replicator } from './replication/replicator.js';
 import type { ReplicationMarks } from './replication/marks.js';
+import type { PeerListings } from './replication/withdrawals.js';
 import type { OwnCredentials } from './replication/peer_client.js';
 import {
   Authenticator,
@@ -61,6 +62,8 @@ export interface ManagerServicesInput {
   readonly activity: ActivityRecorder;
   /** The replication high-water marks (kept in the manager's state). */
   readonly marks: ReplicationMarks;
+  /** What each peer listed last (kept in the manager's state). */
+  readonly listings: PeerListings;
   /** The manager's sylink (for the console's download). */
   readonly sylink: () => Sylink;
   /** Peers, already checked; those with a certificate are replicated with. */
@@ -117,6 +120,7 @@ export function createManagerServices(input: ManagerServicesInput): ManagerServi
   const replicator = new Replicator({
     store,
     marks: input.marks,
+    listings: input.listings,
     kcs: site.kcs,
     domainId: site.domainId,
     peers,

@@ -89,6 +89,7 @@ function overview(ctx: ConsoleDeps) {
       lastSuccess: p.lastSuccess?.toISOString() ?? null,
       lastError: p.lastError ?? null,
       lastIndexSerial: p.lastIndexSerial ?? null,
+      withdrawn: p.withdrawn,
     })),
   };
 }

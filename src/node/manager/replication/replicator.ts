@@ -8,7 +8,9 @@
  * settles on the same bytes. An index older than the highest taken from any peer is refused when
  * it offers anything (one high-water mark per domain, as clients keep, docs/protocol.md §5.5),
  * also after a restart: the marks are kept in the manager's state ({@link ReplicationMarks}).
- * Withdrawals are not replicated (there are no tombstones).
+ * A peer's withdrawal is followed without tombstones: a name that the peer's newer index no
+ * longer lists is withdrawn here when held exactly as that peer listed it last time
+ * (`withdrawals.ts`, docs/protocol.md §5.6).
  *
  * @module
  */
@@ -27,6 +29,7 @@ import {
 } from '../../../protocol/index.js';
 import { sha256Hex } from '../../digest.js';
 import type { ReplicationMarks } from './marks.js';
+import { withdrawnBy, type PeerListings } from './withdrawals.js';
 import type { OwnCredentials } from './peer_client.js';
 import { peerRequest } from './peer_client.js';
 import type { PeerSet, ReplicationPeer } from './peers.js';
@@ -45,6 +48,11 @@ export interface ReplicationReport {
   readonly ok: boolean;
   /** Policies taken from the peer (new or newer). */
   readonly taken: readonly string[];
+  /**
+   * Policies withdrawn here because the peer withdrew them (its newer index no longer lists
+   * what it listed before and this manager held unchanged; docs/protocol.md §5.6).
+   */
+  readonly withdrawn: readonly string[];
   /** Serial of the peer's verified index. */
   readonly indexSerial?: number;
   /** Why the pull failed (`code: message`). */
@@ -64,6 +72,8 @@ export interface PeerStatus {
   readonly lastIndexSerial: number | undefined;
   /** Policies taken from this peer since start. */
   readonly taken: number;
+  /** Policies withdrawn here since start because this peer withdrew them. */
+  readonly withdrawn: number;
 }
 
 /** Options of {@link Replicator}. */
@@ -71,6 +81,8 @@ export interface ReplicatorOptions {
   readonly store: PolicyStore;
   /** The replication high-water marks, kept in the manager's state across restarts. */
   readonly marks: ReplicationMarks;
+  /** What each peer listed last, kept in the manager's state (following withdrawals). */
+  readonly listings: PeerListings;
   readonly kcs: Kcs;
   readonly domainId: string;
   readonly peers: PeerSet;
@@ -92,6 +104,7 @@ interface PeerState {
   lastError?: string;
   lastIndexSerial?: number;
   taken: number;
+  withdrawn: number;
 }
 
 function describe(e: unknown): string {
@@ -110,7 +123,7 @@ export class Replicator {
   constructor(options: ReplicatorOptions) {
     this.#o = options;
     for (const p of options.peers.list())
-      this.#state.set(p.fingerprint, { running: undefined, again: false, taken: 0 });
+      this.#state.set(p.fingerprint, { running: undefined, again: false, taken: 0, withdrawn: 0 });
   }
 
   /**
@@ -198,6 +211,7 @@ export class Replicator {
         lastError: st.lastError,
         lastIndexSerial: st.lastIndexSerial,
         taken: st.taken,
+        withdrawn: st.withdrawn,
       };
     });
   }
@@ -205,20 +219,23 @@ export class Replicator {
   async #pullOnce(peer: ReplicationPeer, st: PeerState): Promise<ReplicationReport> {
     st.lastAttempt = this.#o.now();
     try {
-      const { taken, serial } = await this.#pull(peer);
+      const { taken, withdrawn, serial } = await this.#pull(peer);
       st.lastSuccess = this.#o.now();
       st.lastError = undefined;
       st.lastIndexSerial = serial;
       st.taken += taken.length;
-      return { peer: peer.label, ok: true, taken, indexSerial: serial };
+      st.withdrawn += withdrawn.length;
+      return { peer: peer.label, ok: true, taken, withdrawn, indexSerial: serial };
     } catch (e) {
       st.lastError = describe(e);
       this.#o.onError?.(e);
-      return { peer: peer.label, ok: false, taken: [], error: st.lastError };
+      return { peer: peer.label, ok: false, taken: [], withdrawn: [], error: st.lastError };
     }
   }
 
-  async #pull(peer: ReplicationPeer): Promise<{ taken: string[]; serial: number }> {
+  async #pull(
+    peer: ReplicationPeer,
+  ): Promise<{ taken: string[]; withdrawn: string[]; serial: number }> {
     const o = this.#o;
     const own = await o.credentials();
     const res = await peerRequest(
@@ -240,12 +257,15 @@ export class Replicator {
         (e.serial === cur.serial && e.sha256 > cur.sha256)
       );
     });
+    // Only from a newer index of this same peer, only copies held as it listed them last time.
+    const withdraw = withdrawnBy(o.listings.get(peer.fingerprint), index, (n) => o.store.get(n));
     // The domain's high-water mark (docs/protocol.md §5.5), shared by every peer: an index older
-    // than one already taken from any peer brings nothing (a peer may relay a recorded index of
+    // than one already taken from any peer changes nothing (a peer may relay a recorded index of
     // another manager, e.g. one that still lists a withdrawn policy). Per policy, only newer
-    // serials are ever taken (`wanted`), so an older index that offers nothing is harmless.
+    // serials are ever taken (`wanted`), so an older index that offers and withdraws nothing is
+    // harmless.
     const mark = o.marks.get(o.domainId);
-    if (mark !== undefined && index.serial < mark && wanted.length > 0) {
+    if (mark !== undefined && index.serial < mark && wanted.length + withdraw.length > 0) {
       throw new ManagerError(
         'ERR_MANAGER_ROLLBACK',
         `peer ${peer.label} served index serial ${index.serial}, older than ${mark} already taken for this domain (rollback refused)`,
@@ -254,17 +274,20 @@ export class Replicator {
     o.marks.advance(o.domainId, index.serial);
     try {
       const entries = await this.#download(peer, own, wanted, trusted);
-      if (entries.length === 0) return { taken: [], serial: index.serial };
-      const taken = await o.store.adopt(entries, {
-        body: res.body,
-        serial: index.serial,
-        policies: index.policies,
-      });
-      return { taken, serial: index.serial };
+      const signed = { body: res.body, serial: index.serial, policies: index.policies };
+      const done =
+        entries.length + withdraw.length === 0
+          ? { taken: [], withdrawn: [] }
+          : await o.store.adopt(entries, signed, withdraw);
+      // Remembered once taken whole: the next index of this peer is compared with this one.
+      o.listings.record(peer.fingerprint, index);
+      return { ...done, serial: index.serial };
     } finally {
       // The mark is saved before the pull reports (with the policies when it took any): a
-      // restarted manager must refuse what this index made older, as a client does.
+      // restarted manager must refuse what this index made older, as a client does. So is the
+      // peer's listing: a restarted manager must follow what this peer withdraws next.
       await o.marks.commit();
+      await o.listings.commit();
     }
   }
 

@@ -1,9 +1,9 @@
 /**
  * Keeps a manager's {@link ManagerStore} current: restores the pieces once before serving, saves
- * a whole snapshot after each policy change and each advance of the replication marks (the
- * change completes only once saved), and registrations and counters a moment after they change
- * (a registration or a heartbeat must not wait for a disk write), and whatever is pending on
- * close.
+ * a whole snapshot after each policy change, each advance of the replication marks and each peer
+ * listing recorded (the change completes only once saved), and registrations and counters a
+ * moment after they change (a registration or a heartbeat must not wait for a disk write), and
+ * whatever is pending on close.
  * The pieces announce their changes; they do not know this module.
  *
  * @module
@@ -12,6 +12,7 @@ import type { ActivityRecorder } from '../activity.js';
 import type { ClientRegistry } from '../clients.js';
 import type { PolicyStore } from '../policy_store.js';
 import type { ReplicationMarks } from '../replication/marks.js';
+import type { PeerListings } from '../replication/withdrawals.js';
 import type { ManagerState, ManagerStore } from './store.js';
 
 /** Delay before registrations and counters that changed are saved, ms. */
@@ -23,6 +24,8 @@ export interface PersistedParts {
   readonly clients: ClientRegistry;
   readonly activity: ActivityRecorder;
   readonly marks: ReplicationMarks;
+  /** What each replication peer listed last (following its withdrawals). */
+  readonly listings: PeerListings;
 }
 
 /** Restores and saves the state of `parts` in `store`. */
@@ -53,14 +56,16 @@ export class StatePersistence {
     parts.clients.onChange(() => this.#saveSoon());
     parts.activity.onDirty(() => this.#saveSoon());
     parts.marks.onChange(() => this.save());
+    parts.listings.onChange(() => this.save());
   }
 
   /** Loads the saved state into the parts, once; later calls resolve the same promise. */
   restore(): Promise<void> {
     return (this.#restored ??= this.#store.load().then(async (state) => {
       if (state === undefined) return;
-      // First: malformed marks refuse the state before any piece took part of it.
+      // First: malformed marks or listings refuse the state before any piece took part of it.
       this.#parts.marks.restore(state.replicationMarks);
+      this.#parts.listings.restore(state.replicationListings);
       this.#parts.policies.restore(state);
       this.#parts.clients.restore(state.clients);
       this.#parts.activity.restore(state);
@@ -97,6 +102,7 @@ export class StatePersistence {
       ...this.#parts.policies.snapshot(),
       ...this.#parts.activity.snapshot(),
       replicationMarks: this.#parts.marks.snapshot(),
+      replicationListings: this.#parts.listings.snapshot(),
     };
   }
 }

@@ -10,6 +10,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { commitFiles, committedPath, recoverCommit } from '../../site/atomic_file.js';
+import { isPeerListings, type SavedPeerListings } from './peer_listings.js';
 
 /** One published policy as saved. */
 export interface SavedPolicy {
@@ -64,6 +65,13 @@ export interface ManagerState {
    * peer's relayed older index. Absent in states saved before they were kept (no marks then).
    */
   readonly replicationMarks?: Readonly<Record<string, number>>;
+  /**
+   * What each replication peer listed last (docs/protocol.md §5.6): per peer (SHA-256 of its
+   * certificate, lower-case hex), the serial and entries of the last index accepted from it, so
+   * that a restarted manager still follows a withdrawal that peer made. Absent in states saved
+   * before they were kept (then nothing is withdrawn until a peer's next accepted index).
+   */
+  readonly replicationListings?: SavedPeerListings;
 }
 
 /**
@@ -168,6 +176,7 @@ export function decodeState(text: string): ManagerState {
     clients?: unknown;
     totals?: unknown;
     replicationMarks?: unknown;
+    replicationListings?: unknown;
   };
   try {
     doc = JSON.parse(text) as typeof doc;
@@ -185,6 +194,9 @@ export function decodeState(text: string): ManagerState {
   // let a peer's relayed older index in once (docs/protocol.md §5.5).
   const marks = doc.replicationMarks === undefined ? {} : doc.replicationMarks;
   if (!isReplicationMarks(marks)) throw bad('bad replicationMarks');
+  // Absent before they were kept: none then. Damaged: refused, as the marks are.
+  const listings = doc.replicationListings === undefined ? {} : doc.replicationListings;
+  if (!isPeerListings(listings)) throw bad('bad replicationListings');
   const t = (doc.totals ?? {}) as Partial<ManagerState['totals']>;
   return {
     indexSerial: doc.indexSerial as number,
@@ -196,6 +208,7 @@ export function decodeState(text: string): ManagerState {
       downloads: Number(t.downloads ?? 0),
     },
     replicationMarks: { ...marks },
+    replicationListings: { ...listings },
   };
 }
 
