@@ -12,8 +12,8 @@
  *
  * @module
  */
-import { ManagerError } from '../../../errors.js';
 import type { IndexEntry } from '../../../protocol/index.js';
+import { SavedPart } from '../state/saved_part.js';
 import {
   isPeerListings,
   type ListedPolicy,
@@ -40,11 +40,16 @@ export function withdrawnBy(
   });
 }
 
-/** Holds the peers' listings; records them, restores and snapshots them for the state store. */
-export class PeerListings {
+/**
+ * Holds the peers' listings and records them; saving and restoring (malformed saved listings:
+ * `ERR_MANAGER_STATE_INVALID`) come from {@link SavedPart}.
+ */
+export class PeerListings extends SavedPart<SavedPeerListings> {
   readonly #listings = new Map<string, PeerListing>();
-  #dirty = false;
-  #onChange: (() => Promise<void>) | undefined;
+
+  constructor() {
+    super('replicationListings', isPeerListings);
+  }
 
   /** The last accepted listing of the peer with this certificate fingerprint, if any. */
   get(fingerprint: string): PeerListing | undefined {
@@ -53,7 +58,7 @@ export class PeerListings {
 
   /**
    * Remembers an accepted index of the peer `fingerprint` unless one at least as new is held
-   * (a replayed older index never replaces it); {@link commit} saves it.
+   * (a replayed older index never replaces it); `commit()` saves it.
    */
   record(
     fingerprint: string,
@@ -63,42 +68,15 @@ export class PeerListings {
     if (cur !== undefined && cur.indexSerial >= index.serial) return;
     const policies = index.policies.map(({ name, serial, sha256 }) => ({ name, serial, sha256 }));
     this.#listings.set(fingerprint, { indexSerial: index.serial, policies });
-    this.#dirty = true;
+    this.changed();
   }
 
-  /** Sets the listener {@link commit} awaits (state persistence: save a snapshot). */
-  onChange(listener: () => Promise<void>): void {
-    this.#onChange = listener;
-  }
-
-  /** Saves listings recorded since the last {@link snapshot}, if any. */
-  async commit(): Promise<void> {
-    if (this.#dirty) await this.#onChange?.();
-  }
-
-  /** The listings as the state keeps them. */
-  snapshot(): SavedPeerListings {
-    this.#dirty = false;
+  protected saved(): SavedPeerListings {
     return Object.fromEntries(this.#listings);
   }
 
-  /**
-   * Takes back saved listings (before replication starts); none saved (an older state) means
-   * none, so nothing is withdrawn until each peer's next accepted index.
-   *
-   * @throws {@link ManagerError} `ERR_MANAGER_STATE_INVALID` when they are malformed (a store's
-   *   load is an untrusted shape, checked as the replication marks are).
-   */
-  restore(saved: unknown): void {
-    if (saved === undefined) return;
-    if (!isPeerListings(saved)) {
-      throw new ManagerError(
-        'ERR_MANAGER_STATE_INVALID',
-        'saved manager state: replicationListings is malformed',
-      );
-    }
+  protected load(saved: SavedPeerListings): void {
     for (const [fp, l] of Object.entries(saved))
       this.record(fp, { serial: l.indexSerial, policies: l.policies });
-    this.#dirty = false;
   }
 }
