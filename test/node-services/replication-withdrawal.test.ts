@@ -23,6 +23,7 @@ import { tlsCredentials } from '../../src/node/http/tls_credentials.js';
 import { TLS_SERVER_PROFILE } from '../../src/node/http/tls_profile.js';
 import { PATH_INDEX } from '../../src/protocol/index.js';
 import { makeSite, type TestSite } from './helpers.js';
+import { NO_PORTS } from '../helpers/ports.js';
 
 function httpGet(port: number, path: string): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
@@ -36,13 +37,6 @@ function httpGet(port: number, path: string): Promise<{ status: number; body: Bu
   });
 }
 
-const NONE = {
-  client: false,
-  clientHttp: false,
-  manager: false,
-  reporting: false,
-  webServices: false,
-} as const;
 const text = (s: string) => new TextEncoder().encode(s);
 const names = (m: Manager) => m.policies().map((p) => `${p.name}#${p.serial}`);
 
@@ -64,7 +58,7 @@ describe('withdrawals replicate between managers', () => {
     const share = { kcs: a.site.kcs, domainId: a.site.domainId };
     b = await makeSite('withdraw-b.test', share);
     c = await makeSite('withdraw-c.test', share);
-    A = createManager({ site: a.site, ports: { ...NONE, clientHttp: 0 }, services });
+    A = createManager({ site: a.site, ports: { ...NO_PORTS, clientHttp: 0 }, services });
     await A.listen();
     const own = await tlsCredentials(a.site.identity);
     const tls = { ...TLS_SERVER_PROFILE, key: own.key, cert: own.cert, requestCert: true };
@@ -80,7 +74,7 @@ describe('withdrawals replicate between managers', () => {
     const port = (relay.address() as { port: number }).port;
     optionsB = {
       site: b.site,
-      ports: { ...NONE, client: 0, manager: 0 },
+      ports: { ...NO_PORTS, client: 0, manager: 0 },
       services,
       peers: [
         { address: '127.0.0.1', managerPort: port, certificate: a.site.identity.certificate },
@@ -92,7 +86,7 @@ describe('withdrawals replicate between managers', () => {
     await B.listen();
     C = createManager({
       site: c.site,
-      ports: NONE,
+      ports: NO_PORTS,
       services,
       peers: [
         {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createSite, loadSite } from '../../src/node/site/site.js';
 import { createManager, fileStore } from '../../src/node/manager/index.js';
 import { openPolicy } from '../../src/policy/index.js';
+import { NO_PORTS } from '../helpers/ports.js';
 
 const KILLS = 4;
 
@@ -67,13 +68,7 @@ describe('crash safety under SIGKILL during publishPolicy', () => {
     const site = await loadSite(siteDir);
     const m = createManager({
       site,
-      ports: {
-        client: false,
-        clientHttp: false,
-        manager: false,
-        reporting: false,
-        webServices: false,
-      },
+      ports: NO_PORTS,
     });
     await m.listen();
     expect((await m.publishPolicy('Crash test', new Uint8Array([1]))).serial).toBe(lastSerial + 1);

@@ -2,16 +2,10 @@
 // policy again and again (no ports bound) until the parent kills it with SIGKILL.
 import { loadSite } from '../../src/node/site/site.js';
 import { createManager } from '../../src/node/manager/index.js';
+import { NO_PORTS } from '../helpers/ports.js';
 
 const site = await loadSite(process.argv[2]!);
-const ports = {
-  client: false,
-  clientHttp: false,
-  manager: false,
-  reporting: false,
-  webServices: false,
-} as const;
-const manager = createManager({ site, ports });
+const manager = createManager({ site, ports: NO_PORTS });
 await manager.listen();
 process.stdout.write('ready\n');
 for (let i = 0; ; i++) {

@@ -7,14 +7,9 @@ import { createManager, memoryStore, type ManagerLimits } from '../../../src/nod
 import { checkLimits, resolvedLimits, DEFAULT_LIMITS } from '../../../src/node/manager/options.js';
 import { PATH_REGISTER } from '../../../src/protocol/index.js';
 import { makeSite, type TestSite } from '../../node-services/helpers.js';
+import { NO_PORTS } from '../../helpers/ports.js';
 
-const PORTS = {
-  client: false,
-  clientHttp: 0,
-  manager: false,
-  reporting: false,
-  webServices: false,
-} as const;
+const PORTS = { ...NO_PORTS, clientHttp: 0 } as const;
 
 describe('manager limits', () => {
   let t: TestSite;
