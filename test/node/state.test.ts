@@ -193,6 +193,79 @@ describe('what each replication peer listed last, in the manager state', () => {
   });
 });
 
+describe('the copies withdrawn here, in the manager state', () => {
+  const copy = { name: 'Firewall', serial: 2, sha256: 'cd'.repeat(32) };
+  const base = {
+    indexSerial: 7,
+    policies: [],
+    clients: [],
+    totals: { registrations: 0, heartbeats: 0, downloads: 0 },
+  };
+
+  it('keeps the withdrawn copies, in order, through the state file form', () => {
+    const other = { ...copy, name: 'Av', serial: 1 };
+    const state = { ...base, withdrawnCopies: [copy, other] };
+    expect(decodeState(encodeState(state)).withdrawnCopies).toEqual([copy, other]);
+  });
+
+  it('loads a state saved before the withdrawn copies were kept with none', () => {
+    const old = JSON.parse(encodeState(base)) as Record<string, unknown>;
+    delete old.withdrawnCopies;
+    expect(decodeState(JSON.stringify(old)).withdrawnCopies).toEqual([]);
+  });
+
+  it.each([
+    ['a copy without a SHA-256', [{ name: 'X', serial: 1 }]],
+    ['an upper-case SHA-256', [{ ...copy, sha256: copy.sha256.toUpperCase() }]],
+    ['a negative serial', [{ ...copy, serial: -1 }]],
+    ['a serial that is not a safe integer', [{ ...copy, serial: 1.5 }]],
+    ['a policy name an index may not carry', [{ ...copy, name: 'a/b' }]],
+    ['more than 1000 copies', Array.from({ length: 1001 }, (_, i) => ({ ...copy, serial: i }))],
+    ['an object', { [copy.name]: copy }],
+    ['null', null],
+  ])('refuses a state file whose withdrawn copies are damaged (%s)', (_, withdrawn) => {
+    const doc = { ...(JSON.parse(encodeState(base)) as object), withdrawnCopies: withdrawn };
+    expect(() => decodeState(JSON.stringify(doc))).toThrow('state.json: bad withdrawnCopies');
+  });
+
+  it('refuses to start over a store that gives back damaged withdrawn copies (rather than forget them)', async () => {
+    const t = await makeSite('withdrawn.test');
+    try {
+      const store = memoryStore();
+      const damaged = [{ ...copy, sha256: 'not hex' }];
+      await store.save({ ...base, withdrawnCopies: damaged });
+      const m = createManager({ site: t.site, ports: ALL_ZERO, store });
+      await expect(m.listen()).rejects.toMatchObject({ code: 'ERR_MANAGER_STATE_INVALID' });
+      await expect(m.replicate()).rejects.toMatchObject({ code: 'ERR_MANAGER_STATE_INVALID' });
+      expect(m.addresses).toEqual({});
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it('saves the copy withdrawn by unpublishPolicy and forgets it on a new publication', async () => {
+    const t = await makeSite('withdrawn-saved.test');
+    const store = memoryStore();
+    try {
+      const m1 = createManager({ site: t.site, ports: ALL_ZERO, store });
+      const p = await m1.publishPolicy('Firewall', bytes('v1'));
+      await m1.unpublishPolicy('Firewall');
+      await m1.close();
+      const { serial, sha256 } = p;
+      expect((await store.load())!.withdrawnCopies).toEqual([{ name: 'Firewall', serial, sha256 }]);
+      // A restarted manager takes them back from the store, and its publication forgets them.
+      const m2 = createManager({ site: t.site, ports: ALL_ZERO, store });
+      await m2.publishPolicy('Av', bytes('av'));
+      expect((await store.load())!.withdrawnCopies).toEqual([{ name: 'Firewall', serial, sha256 }]);
+      await m2.publishPolicy('Firewall', bytes('v2'));
+      expect((await store.load())!.withdrawnCopies).toEqual([]);
+      await m2.close();
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
+
 describe('embedding (issue 13 point 6)', () => {
   let t: TestSite;
   let m: Manager | undefined;

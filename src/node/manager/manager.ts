@@ -32,6 +32,7 @@ import { createManagerServices, peerSet, type PortRole } from './services.js';
 import { StatePersistence } from './state/persistence.js';
 import { ReplicationMarks } from './replication/marks.js';
 import { PeerListings } from './replication/withdrawals.js';
+import { WithdrawnCopies } from './state/withdrawn_copies.js';
 import { memoryStore, siteStore } from './state/store.js';
 import { managerSylink } from './sylink.js';
 import { updateSiteSylink } from './site_sylink.js';
@@ -125,7 +126,8 @@ function pieces(options: ManagerOptions) {
   const { site } = options;
   const limits = resolvedLimits(options.limits);
   const now = options.services?.now ?? Date.now;
-  const store = new PolicyStore(site, options.indexSignature ?? 'raw', now);
+  const withdrawn = new WithdrawnCopies();
+  const store = new PolicyStore(site, options.indexSignature ?? 'raw', now, withdrawn);
   const clients = new ClientRegistry({
     max: limits.maxClients,
     maxPerNetwork: limits.maxClientsPerNetwork,
@@ -154,7 +156,7 @@ function pieces(options: ManagerOptions) {
     ).length > 0;
   const persistence = new StatePersistence(
     backend,
-    { policies: store, clients, activity, marks, listings },
+    { policies: store, clients, activity, marks, listings, withdrawn },
     onError,
     upgrade,
   );
@@ -167,6 +169,7 @@ function pieces(options: ManagerOptions) {
     activity,
     marks,
     listings,
+    withdrawn,
     persistence,
     peers,
     trusted,
@@ -256,6 +259,7 @@ export function createManager(options: ManagerOptions): Manager {
     activity: p.activity,
     marks: p.marks,
     listings: p.listings,
+    withdrawn: p.withdrawn,
     sylink,
     peers: p.peers,
     trusted: p.trusted,

@@ -28,6 +28,7 @@ import {
 import { sha256Hex } from '../digest.js';
 import { cachedBody, etagOf, type CachedBody } from '../http/response.js';
 import type { SavedPolicy } from './state/store.js';
+import type { WithdrawnCopies } from './state/withdrawn_copies.js';
 import { DEFAULT_SEPM_POLICY_TYPE } from '../sepm-rest/policy_types.js';
 
 /** A policy as published by {@link PolicyStore.publish}. */
@@ -126,6 +127,7 @@ export class PolicyStore {
   readonly #site: StoreSite;
   readonly #signatureFormat: 'raw' | 'cms';
   readonly #now: () => number;
+  readonly #withdrawn: WithdrawnCopies | undefined;
   readonly #policies = new Map<string, StoredPolicy>();
   readonly #listeners: PolicyChangeListener[] = [];
   #serial = 0;
@@ -133,10 +135,20 @@ export class PolicyStore {
   // Changes run one at a time so that index serials follow publication order.
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(site: StoreSite, signatureFormat: 'raw' | 'cms', now: () => number = Date.now) {
+  /**
+   * @param withdrawn - where the copies withdrawn here are remembered, so that replication never
+   *   takes one back (docs/protocol.md §5.6); none: nothing is remembered.
+   */
+  constructor(
+    site: StoreSite,
+    signatureFormat: 'raw' | 'cms',
+    now: () => number = Date.now,
+    withdrawn?: WithdrawnCopies,
+  ) {
     this.#site = site;
     this.#signatureFormat = signatureFormat;
     this.#now = now;
+    this.#withdrawn = withdrawn;
   }
 
   /** Adds a change listener (see {@link PolicyChangeListener}). */
@@ -220,20 +232,27 @@ export class PolicyStore {
         else this.#policies.set(name, cur);
         throw e;
       }
+      // A new copy of the name: its withdrawn copies no longer need keeping out.
+      this.#withdrawn?.forget(name);
       await this.#announce({ names: [name], origin: 'local' });
       return publishedOf(p);
     });
   }
 
-  /** Withdraws a policy; resolves to whether it existed. */
+  /**
+   * Withdraws a policy; resolves to whether it existed. The withdrawn copy is remembered, so that
+   * replication does not take it back from a peer that still lists it (docs/protocol.md §5.6).
+   */
   unpublish(name: string): Promise<boolean> {
     return this.#enqueue(async () => {
-      const had = this.#policies.delete(name);
-      if (had) {
-        await this.#resign();
-        await this.#announce({ names: [name], origin: 'local' });
-      }
-      return had;
+      const cur = this.#policies.get(name);
+      if (cur === undefined) return false;
+      this.#policies.delete(name);
+      // Remembered in the same step, so no pull can choose the copy in between.
+      this.#withdrawn?.remember(cur);
+      await this.#resign();
+      await this.#announce({ names: [name], origin: 'local' });
+      return true;
     });
   }
 
@@ -242,7 +261,8 @@ export class PolicyStore {
    * (no re-sealing) where newer than held (higher serial; equal serial: higher SHA-256, so every
    * manager settles on the same bytes), and withdraws each of `withdraw` that is still held
    * exactly as given (same serial and SHA-256: a copy published or taken since is kept;
-   * docs/protocol.md §5.6). Then serves the peer's signed index verbatim if it lists exactly
+   * docs/protocol.md §5.6); a copy withdrawn here before is never taken, and each one withdrawn
+   * now is remembered. Then serves the peer's signed index verbatim if it lists exactly
    * what is now held and its serial is above ours (clients refuse a lower one), else re-signs.
    * The change is announced as a local one is (saved, peers notified). Resolves the names taken
    * and withdrawn.
@@ -327,6 +347,7 @@ export class PolicyStore {
       const cur = this.#policies.get(w.name);
       if (cur === undefined || cur.serial !== w.serial || cur.sha256 !== w.sha256) continue;
       this.#policies.delete(w.name);
+      this.#withdrawn?.remember(cur);
       withdrawn.push(w.name);
     }
     return withdrawn;
@@ -338,8 +359,10 @@ export class PolicyStore {
       const sha256 = sha256Hex(e.sealed);
       const cur = this.#policies.get(e.name);
       if (
-        cur !== undefined &&
-        (e.serial < cur.serial || (e.serial === cur.serial && sha256 <= cur.sha256))
+        (cur !== undefined &&
+          (e.serial < cur.serial || (e.serial === cur.serial && sha256 <= cur.sha256))) ||
+        // Checked again here: a withdrawal may have landed since the pull chose what it wanted.
+        this.#withdrawn?.has({ name: e.name, serial: e.serial, sha256 }) === true
       )
         continue;
       const meta = { ...DEFAULT_META, ...cur?.meta, lastmodifiedtime: this.#now() };

@@ -26,6 +26,7 @@ import {
 import { Replicator } from './replication/replicator.js';
 import type { ReplicationMarks } from './replication/marks.js';
 import type { PeerListings } from './replication/withdrawals.js';
+import type { WithdrawnCopies } from './state/withdrawn_copies.js';
 import type { OwnCredentials } from './replication/peer_client.js';
 import {
   Authenticator,
@@ -64,6 +65,8 @@ export interface ManagerServicesInput {
   readonly marks: ReplicationMarks;
   /** What each peer listed last (kept in the manager's state). */
   readonly listings: PeerListings;
+  /** The copies withdrawn here, never taken back (kept in the manager's state). */
+  readonly withdrawn: WithdrawnCopies;
   /** The manager's sylink (for the console's download). */
   readonly sylink: () => Sylink;
   /** Peers, already checked; those with a certificate are replicated with. */
@@ -121,6 +124,7 @@ export function createManagerServices(input: ManagerServicesInput): ManagerServi
     store,
     marks: input.marks,
     listings: input.listings,
+    withdrawn: input.withdrawn,
     kcs: site.kcs,
     domainId: site.domainId,
     peers,

@@ -10,7 +10,8 @@
  * also after a restart: the marks are kept in the manager's state ({@link ReplicationMarks}).
  * A peer's withdrawal is followed without tombstones: a name that the peer's newer index no
  * longer lists is withdrawn here when held exactly as that peer listed it last time
- * (`withdrawals.ts`, docs/protocol.md §5.6).
+ * (`withdrawals.ts`, docs/protocol.md §5.6), and a copy withdrawn here is never taken back
+ * (`state/withdrawn_copies.ts`).
  *
  * @module
  */
@@ -30,6 +31,7 @@ import {
 import { sha256Hex } from '../../digest.js';
 import type { ReplicationMarks } from './marks.js';
 import { withdrawnBy, type PeerListings } from './withdrawals.js';
+import type { WithdrawnCopies } from '../state/withdrawn_copies.js';
 import type { OwnCredentials } from './peer_client.js';
 import { peerRequest } from './peer_client.js';
 import type { PeerSet, ReplicationPeer } from './peers.js';
@@ -83,6 +85,8 @@ export interface ReplicatorOptions {
   readonly marks: ReplicationMarks;
   /** What each peer listed last, kept in the manager's state (following withdrawals). */
   readonly listings: PeerListings;
+  /** The copies withdrawn here (locally or following a peer): never taken back. */
+  readonly withdrawn: WithdrawnCopies;
   readonly kcs: Kcs;
   readonly domainId: string;
   readonly peers: PeerSet;
@@ -250,6 +254,9 @@ export class Replicator {
     const trusted = o.trusted();
     const index = await verifiedPeerIndex(peer, res.body, trusted, o.domainId);
     const wanted = index.policies.filter((e) => {
+      // A copy withdrawn here is listed by a peer that has not followed yet: taking it back would
+      // undo the withdrawal everywhere (docs/protocol.md §5.6). Another copy of the name is taken.
+      if (o.withdrawn.has(e)) return false;
       const cur = o.store.get(e.name);
       return (
         cur === undefined ||

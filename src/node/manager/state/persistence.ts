@@ -14,6 +14,7 @@ import type { PolicyStore } from '../policy_store.js';
 import type { ReplicationMarks } from '../replication/marks.js';
 import type { PeerListings } from '../replication/withdrawals.js';
 import type { ManagerState, ManagerStore } from './store.js';
+import type { WithdrawnCopies } from './withdrawn_copies.js';
 
 /** Delay before registrations and counters that changed are saved, ms. */
 export const ACTIVITY_SAVE_DELAY_MS = 2_000;
@@ -26,6 +27,10 @@ export interface PersistedParts {
   readonly marks: ReplicationMarks;
   /** What each replication peer listed last (following its withdrawals). */
   readonly listings: PeerListings;
+  /**
+   * The copies withdrawn here: changed only within a policy change, so saved with its snapshot.
+   */
+  readonly withdrawn: WithdrawnCopies;
 }
 
 /** Restores and saves the state of `parts` in `store`. */
@@ -63,9 +68,11 @@ export class StatePersistence {
   restore(): Promise<void> {
     return (this.#restored ??= this.#store.load().then(async (state) => {
       if (state === undefined) return;
-      // First: malformed marks or listings refuse the state before any piece took part of it.
+      // First: malformed marks, listings or withdrawn copies refuse the state before any piece
+      // took part of it.
       this.#parts.marks.restore(state.replicationMarks);
       this.#parts.listings.restore(state.replicationListings);
+      this.#parts.withdrawn.restore(state.withdrawnCopies);
       this.#parts.policies.restore(state);
       this.#parts.clients.restore(state.clients);
       this.#parts.activity.restore(state);
@@ -103,6 +110,7 @@ export class StatePersistence {
       ...this.#parts.activity.snapshot(),
       replicationMarks: this.#parts.marks.snapshot(),
       replicationListings: this.#parts.listings.snapshot(),
+      withdrawnCopies: this.#parts.withdrawn.snapshot(),
     };
   }
 }

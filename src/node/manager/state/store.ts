@@ -1,7 +1,8 @@
 /**
  * Where a manager keeps what it must not forget across a restart: published policies (sealed
  * bytes, serials, metadata), the index serial, registered clients and their activity, the
- * replication high-water marks (docs/node.md "State"). The manager reads the state once when it
+ * replication high-water marks, the peers' last listings and the copies withdrawn here
+ * (docs/node.md "State"). The manager reads the state once when it
  * starts and saves a whole snapshot after every change; a store only has to keep the last
  * snapshot whole. Embedders who keep state in their own database implement {@link ManagerStore}.
  *
@@ -10,7 +11,8 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { commitFiles, committedPath, recoverCommit } from '../../site/atomic_file.js';
-import { isPeerListings, type SavedPeerListings } from './peer_listings.js';
+import { isPeerListings, type ListedPolicy, type SavedPeerListings } from './peer_listings.js';
+import { isWithdrawnCopies } from './withdrawn_copies.js';
 
 /** One published policy as saved. */
 export interface SavedPolicy {
@@ -72,6 +74,13 @@ export interface ManagerState {
    * before they were kept (then nothing is withdrawn until a peer's next accepted index).
    */
   readonly replicationListings?: SavedPeerListings;
+  /**
+   * The exact copies (name, serial, SHA-256) withdrawn here, locally or by following a peer,
+   * oldest first, at most 1000, the oldest dropped first (docs/protocol.md §5.6): a pull never takes one
+   * back from a peer that still lists it. Absent in states saved before they were kept (none
+   * then).
+   */
+  readonly withdrawnCopies?: readonly ListedPolicy[];
 }
 
 /**
@@ -177,6 +186,7 @@ export function decodeState(text: string): ManagerState {
     totals?: unknown;
     replicationMarks?: unknown;
     replicationListings?: unknown;
+    withdrawnCopies?: unknown;
   };
   try {
     doc = JSON.parse(text) as typeof doc;
@@ -197,6 +207,10 @@ export function decodeState(text: string): ManagerState {
   // Absent before they were kept: none then. Damaged: refused, as the marks are.
   const listings = doc.replicationListings === undefined ? {} : doc.replicationListings;
   if (!isPeerListings(listings)) throw bad('bad replicationListings');
+  // Absent before they were kept: none then. Damaged: refused, since forgetting them would let a
+  // pull take a withdrawn copy back (docs/protocol.md §5.6).
+  const withdrawn = doc.withdrawnCopies === undefined ? [] : doc.withdrawnCopies;
+  if (!isWithdrawnCopies(withdrawn)) throw bad('bad withdrawnCopies');
   const t = (doc.totals ?? {}) as Partial<ManagerState['totals']>;
   return {
     indexSerial: doc.indexSerial as number,
@@ -209,6 +223,7 @@ export function decodeState(text: string): ManagerState {
     },
     replicationMarks: { ...marks },
     replicationListings: { ...listings },
+    withdrawnCopies: [...withdrawn],
   };
 }
 
