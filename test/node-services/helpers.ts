@@ -112,6 +112,11 @@ export function call(
   });
 }
 
+/** A plain-HTTP GET on loopback (a client port, or a test's stand-in passing answers through). */
+export function plainGet(port: number, path: string): Promise<Reply> {
+  return call(port, 'GET', path, { plain: true });
+}
+
 /** Polls `check` until it returns true or `ms` pass. */
 export async function eventually(
   check: () => boolean | Promise<boolean>,

@@ -10,7 +10,6 @@
 // follows before the test says so.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createServer as createHttpsServer, type Server } from 'node:https';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import {
   createManager,
@@ -21,20 +20,8 @@ import {
 } from '../../src/node/manager/index.js';
 import { tlsCredentials } from '../../src/node/http/tls_credentials.js';
 import { TLS_SERVER_PROFILE } from '../../src/node/http/tls_profile.js';
-import { makeSite, type TestSite } from './helpers.js';
+import { makeSite, type TestSite, plainGet } from './helpers.js';
 import { NO_PORTS } from '../helpers/ports.js';
-
-function httpGet(port: number, path: string): Promise<{ status: number; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    request({ host: '127.0.0.1', port, path }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-    })
-      .on('error', reject)
-      .end();
-  });
-}
 
 const text = (s: string) => new TextEncoder().encode(s);
 const names = (m: Manager) => m.policies().map((p) => `${p.name}#${p.serial}`);
@@ -49,7 +36,7 @@ async function standIn(t: TestSite, target: () => Manager, up: () => boolean): P
   const server = createHttpsServer({ ...tls, rejectUnauthorized: false }, (req, res) => {
     const path = (req.url ?? '').replace('/replication/v1/', '/secars/');
     if (!up() || req.method !== 'GET') return void res.writeHead(503).end();
-    httpGet(target().addresses.clientHttp!.port, path).then(
+    plainGet(target().addresses.clientHttp!.port, path).then(
       (r) => res.writeHead(r.status).end(r.body),
       () => res.writeHead(502).end(),
     );

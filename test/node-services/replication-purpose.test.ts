@@ -6,24 +6,11 @@
 // the index signature, so both altered envelopes were taken.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createServer as createHttpsServer, type Server } from 'node:https';
-import { request } from 'node:http';
 import { createManager, type Manager } from '../../src/node/manager/index.js';
 import { tlsCredentials } from '../../src/node/http/tls_credentials.js';
 import { TLS_SERVER_PROFILE } from '../../src/node/http/tls_profile.js';
 import { PATH_INDEX, policyPath } from '../../src/protocol/index.js';
-import { makeSite, type TestSite } from './helpers.js';
-
-function httpGet(port: number, path: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    request({ host: '127.0.0.1', port, path }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve(Buffer.concat(chunks)));
-    })
-      .on('error', reject)
-      .end();
-  });
-}
+import { makeSite, type TestSite, plainGet } from './helpers.js';
 
 const NO_PORTS = {
   client: false,
@@ -90,8 +77,8 @@ describe('replication takes only an index signed for replication', () => {
   it('refuses the index without, or with the index signature as, its replication signature', async () => {
     const http = A.addresses.clientHttp!.port;
     await A.publishPolicy('Firewall', new TextEncoder().encode('<fw v="1"/>'));
-    const genuine = await httpGet(http, PATH_INDEX);
-    served.set(policyPath('Firewall'), await httpGet(http, policyPath('Firewall')));
+    const genuine = (await plainGet(http, PATH_INDEX)).body;
+    served.set(policyPath('Firewall'), (await plainGet(http, policyPath('Firewall'))).body);
     const env = JSON.parse(genuine.toString('utf8')) as Record<string, unknown>;
     expect(typeof env.replicationSignature).toBe('string');
 

@@ -8,7 +8,6 @@
 // restart took the withdrawn policy.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createServer as createHttpsServer, type Server } from 'node:https';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import {
   createManager,
@@ -22,19 +21,7 @@ import {
 import { tlsCredentials } from '../../src/node/http/tls_credentials.js';
 import { TLS_SERVER_PROFILE } from '../../src/node/http/tls_profile.js';
 import { PATH_INDEX, policyPath } from '../../src/protocol/index.js';
-import { makeSite, type TestSite } from './helpers.js';
-
-function httpGet(port: number, path: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    request({ host: '127.0.0.1', port, path }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve(Buffer.concat(chunks)));
-    })
-      .on('error', reject)
-      .end();
-  });
-}
+import { makeSite, type TestSite, plainGet } from './helpers.js';
 
 const NO_PORTS = {
   client: false,
@@ -115,7 +102,7 @@ describe('replication keeps one high-water mark per domain', () => {
     await A.publishPolicy('Firewall', new TextEncoder().encode('<fw v="1"/>'));
     await A.publishPolicy('Withdrawn', new TextEncoder().encode('<old/>'));
     for (const path of [PATH_INDEX, policyPath('Firewall'), policyPath('Withdrawn')])
-      recorded.set(path, await httpGet(http, path));
+      recorded.set(path, (await plainGet(http, path)).body);
     await A.unpublishPolicy('Withdrawn');
     await A.publishPolicy('Firewall', new TextEncoder().encode('<fw v="2"/>'));
 

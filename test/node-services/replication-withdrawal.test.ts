@@ -9,7 +9,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createHash } from 'node:crypto';
 import { createServer as createHttpsServer, type Server } from 'node:https';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import {
   createManager,
@@ -22,20 +21,8 @@ import { createClient } from '../../src/node/client/client.js';
 import { tlsCredentials } from '../../src/node/http/tls_credentials.js';
 import { TLS_SERVER_PROFILE } from '../../src/node/http/tls_profile.js';
 import { PATH_INDEX } from '../../src/protocol/index.js';
-import { makeSite, type TestSite } from './helpers.js';
+import { makeSite, type TestSite, plainGet } from './helpers.js';
 import { NO_PORTS } from '../helpers/ports.js';
-
-function httpGet(port: number, path: string): Promise<{ status: number; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    request({ host: '127.0.0.1', port, path }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-    })
-      .on('error', reject)
-      .end();
-  });
-}
 
 const text = (s: string) => new TextEncoder().encode(s);
 const names = (m: Manager) => m.policies().map((p) => `${p.name}#${p.serial}`);
@@ -65,7 +52,7 @@ describe('withdrawals replicate between managers', () => {
     relay = createHttpsServer({ ...tls, rejectUnauthorized: false }, (req, res) => {
       const path = (req.url ?? '').replace('/replication/v1/', '/secars/');
       if (replay !== undefined && path === PATH_INDEX) return void res.writeHead(200).end(replay);
-      httpGet(A.addresses.clientHttp!.port, path).then(
+      plainGet(A.addresses.clientHttp!.port, path).then(
         (r) => res.writeHead(r.status).end(r.body),
         () => res.writeHead(502).end(),
       );
@@ -144,7 +131,7 @@ describe('withdrawals replicate between managers', () => {
   });
 
   it('withdraws nothing on a replayed older index of A, then follows the newer one', async () => {
-    const recorded = (await httpGet(A.addresses.clientHttp!.port, PATH_INDEX)).body;
+    const recorded = (await plainGet(A.addresses.clientHttp!.port, PATH_INDEX)).body;
     await A.publishPolicy('Late', text('<late/>'));
     expect(await pullA()).toMatchObject({ ok: true, taken: ['Late'] });
     replay = recorded;

@@ -5,7 +5,7 @@
 // highest serial per server entry and in memory only: it installed the old policy, and a restarted
 // client did so too. Both must now be refused with ERR_MANAGER_ROLLBACK, nothing installed.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createManager, type Manager } from '../../src/node/manager/index.js';
@@ -14,19 +14,7 @@ import { fileClientState } from '../../src/node/client/file_state.js';
 import { isSepmError } from '../../src/errors.js';
 import type { Sylink } from '../../src/sylink/model.js';
 import { PATH_INDEX, policyPath } from '../../src/protocol/index.js';
-import { freePort, makeSite, type TestSite } from './helpers.js';
-
-function httpGet(port: number, path: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    request({ host: '127.0.0.1', port, path }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve(Buffer.concat(chunks)));
-    })
-      .on('error', reject)
-      .end();
-  });
-}
+import { freePort, makeSite, type TestSite, plainGet } from './helpers.js';
 
 /** The sylink with a second, HTTP-only priority block: the "second manager" at `port`. */
 function withSecondManager(s: Sylink, port: number): Sylink {
@@ -84,8 +72,8 @@ describe('high-water marks per site, shared by every server entry, across restar
   it("refuses A's recorded older index served as the second manager, and again after a restart", async () => {
     const http = A.addresses.clientHttp!.port;
     await A.publishPolicy('Firewall', new TextEncoder().encode('<Policy v="1"/>'));
-    recorded.set(PATH_INDEX, await httpGet(http, PATH_INDEX));
-    recorded.set(policyPath('Firewall'), await httpGet(http, policyPath('Firewall')));
+    recorded.set(PATH_INDEX, (await plainGet(http, PATH_INDEX)).body);
+    recorded.set(policyPath('Firewall'), (await plainGet(http, policyPath('Firewall'))).body);
     await A.publishPolicy('Firewall', new TextEncoder().encode('<Policy v="2"/>'));
 
     const client = createClient({
