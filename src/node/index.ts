@@ -52,7 +52,6 @@ export {
   type SavedPolicy,
   type SavedClient,
   type PeerListing,
-  type ListedPolicy,
 } from './manager/index.js';
 export {
   SEPM_POLICY_TYPES,

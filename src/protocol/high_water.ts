@@ -135,20 +135,27 @@ function isSerial(v: unknown, min = 0): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
 }
 
+/**
+ * Whether `v` is a {@link PolicyMark} as an index lists one (a name an index may carry, a
+ * per-name serial from 1, SHA-256 in lower-case hex): the one check of this shape for every
+ * saved form that keeps such entries (client marks, a manager's replication state).
+ */
+export function isPolicyMark(v: unknown): v is PolicyMark {
+  return (
+    isRecord(v) &&
+    isPolicyName(v.name) &&
+    isSerial(v.serial, 1) &&
+    typeof v.sha256 === 'string' &&
+    /^[0-9a-f]{64}$/.test(v.sha256)
+  );
+}
+
 function siteMarksOf(v: unknown): SiteMarks | undefined {
   if (!isRecord(v) || !isSerial(v.indexSerial) || !Array.isArray(v.policies)) return undefined;
   if (v.policies.length > MAX_INDEX_ENTRIES) return undefined;
   const policies: PolicyMark[] = [];
   for (const p of v.policies as unknown[]) {
-    if (
-      !isRecord(p) ||
-      !isPolicyName(p.name) ||
-      !isSerial(p.serial, 1) ||
-      typeof p.sha256 !== 'string' ||
-      !/^[0-9a-f]{64}$/.test(p.sha256)
-    ) {
-      return undefined;
-    }
+    if (!isPolicyMark(p)) return undefined;
     policies.push({ name: p.name, serial: p.serial, sha256: p.sha256 });
   }
   return { indexSerial: v.indexSerial, policies };

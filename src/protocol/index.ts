@@ -58,6 +58,7 @@ export {
   advanceMarks,
   emptyClientMarks,
   checkClientMarks,
+  isPolicyMark,
   type PolicyMark,
   type SiteMarks,
   type ClientMarks,

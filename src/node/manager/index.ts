@@ -34,4 +34,4 @@ export {
   type SavedPolicy,
   type SavedClient,
 } from './state/store.js';
-export type { PeerListing, ListedPolicy } from './state/peer_listings.js';
+export type { PeerListing } from './state/peer_listings.js';

@@ -12,11 +12,10 @@
  *
  * @module
  */
-import type { IndexEntry } from '../../../protocol/index.js';
+import type { IndexEntry, PolicyMark } from '../../../protocol/index.js';
 import { SavedPart } from '../state/saved_part.js';
 import {
   isPeerListings,
-  type ListedPolicy,
   type PeerListing,
   type SavedPeerListings,
 } from '../state/peer_listings.js';
@@ -30,7 +29,7 @@ export function withdrawnBy(
   previous: PeerListing | undefined,
   index: { readonly serial: number; readonly policies: readonly IndexEntry[] },
   held: (name: string) => { readonly serial: number; readonly sha256: string } | undefined,
-): ListedPolicy[] {
+): PolicyMark[] {
   if (previous === undefined || index.serial <= previous.indexSerial) return [];
   const listed = new Set(index.policies.map((p) => p.name));
   return previous.policies.filter((p) => {
@@ -62,7 +61,7 @@ export class PeerListings extends SavedPart<SavedPeerListings> {
    */
   record(
     fingerprint: string,
-    index: { readonly serial: number; readonly policies: readonly ListedPolicy[] },
+    index: { readonly serial: number; readonly policies: readonly PolicyMark[] },
   ): void {
     const cur = this.#listings.get(fingerprint);
     if (cur !== undefined && cur.indexSerial >= index.serial) return;

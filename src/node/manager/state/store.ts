@@ -11,7 +11,8 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { commitFiles, committedPath, recoverCommit } from '../../site/atomic_file.js';
-import { isPeerListings, type ListedPolicy, type SavedPeerListings } from './peer_listings.js';
+import type { PolicyMark } from '../../../protocol/index.js';
+import { isPeerListings, type SavedPeerListings } from './peer_listings.js';
 import { isWithdrawnCopies } from './withdrawn_copies.js';
 
 /** One published policy as saved. */
@@ -80,7 +81,7 @@ export interface ManagerState {
    * back from a peer that still lists it. Absent in states saved before they were kept (none
    * then).
    */
-  readonly withdrawnCopies?: readonly ListedPolicy[];
+  readonly withdrawnCopies?: readonly PolicyMark[];
 }
 
 /**

@@ -12,41 +12,24 @@
  *
  * @module
  */
-import { isPolicyName, MAX_INDEX_ENTRIES } from '../../../protocol/index.js';
-import type { ListedPolicy } from './peer_listings.js';
+import { isPolicyMark, MAX_INDEX_ENTRIES, type PolicyMark } from '../../../protocol/index.js';
 import { SavedPart } from './saved_part.js';
 
 /** Most withdrawn copies remembered (the most an index lists, `MAX_INDEX_ENTRIES`). */
 export const MAX_WITHDRAWN_COPIES = MAX_INDEX_ENTRIES;
 
 /** The withdrawn copies as saved, oldest withdrawal first. */
-export type SavedWithdrawnCopies = readonly ListedPolicy[];
-
-const HEX64 = /^[0-9a-f]{64}$/;
-
-function isCopy(v: unknown): boolean {
-  if (typeof v !== 'object' || v === null) return false;
-  const p = v as Partial<ListedPolicy>;
-  return (
-    typeof p.name === 'string' &&
-    isPolicyName(p.name) &&
-    Number.isSafeInteger(p.serial) &&
-    (p.serial as number) >= 0 &&
-    typeof p.sha256 === 'string' &&
-    HEX64.test(p.sha256)
-  );
-}
+export type SavedWithdrawnCopies = readonly PolicyMark[];
 
 /**
  * Whether `v` has the shape of {@link SavedWithdrawnCopies}: a list of at most
- * {@link MAX_WITHDRAWN_COPIES} copies (names that an index may carry, serials safe integers not
- * negative, SHA-256 in lower-case hex).
+ * {@link MAX_WITHDRAWN_COPIES} copies, each as `isPolicyMark` checks it.
  */
 export function isWithdrawnCopies(v: unknown): v is SavedWithdrawnCopies {
-  return Array.isArray(v) && v.length <= MAX_WITHDRAWN_COPIES && v.every(isCopy);
+  return Array.isArray(v) && v.length <= MAX_WITHDRAWN_COPIES && v.every(isPolicyMark);
 }
 
-const keyOf = (c: ListedPolicy): string => JSON.stringify([c.name, c.serial, c.sha256]);
+const keyOf = (c: PolicyMark): string => JSON.stringify([c.name, c.serial, c.sha256]);
 
 /**
  * Holds the withdrawn copies; saving and restoring (malformed saved copies:
@@ -56,19 +39,19 @@ const keyOf = (c: ListedPolicy): string => JSON.stringify([c.name, c.serial, c.s
  */
 export class WithdrawnCopies extends SavedPart<SavedWithdrawnCopies> {
   // Insertion order is withdrawal order: the first key is the oldest.
-  readonly #copies = new Map<string, ListedPolicy>();
+  readonly #copies = new Map<string, PolicyMark>();
 
   constructor() {
     super('withdrawnCopies', isWithdrawnCopies);
   }
 
   /** Whether exactly this copy (name, serial, SHA-256) was withdrawn here. */
-  has(copy: ListedPolicy): boolean {
+  has(copy: PolicyMark): boolean {
     return this.#copies.has(keyOf(copy));
   }
 
   /** Remembers a withdrawn copy as the newest, dropping the oldest beyond the bound. */
-  remember(copy: ListedPolicy): void {
+  remember(copy: PolicyMark): void {
     const { name, serial, sha256 } = copy;
     const key = keyOf(copy);
     this.#copies.delete(key);
